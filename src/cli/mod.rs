@@ -1,0 +1,66 @@
+//! The command line: argument parsing and glue. Each subcommand has its own file.
+
+mod gen;
+mod inputs;
+mod load;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use inputs::InputArgs;
+
+/// perimeter — the 200-metre perimeter around schools (校园周边200米).
+#[derive(Debug, Parser)]
+#[command(name = "perimeter", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load inputs and print what was loaded per layer (counts, CRS, encoding, extent, skipped features).
+    Load(load::LoadArgs),
+    /// Generate a deterministic synthetic county, city or province.
+    Gen(gen::GenArgs),
+}
+
+/// An error at the binary's edge, with its exit code: 2 for bad input or usage, 1 for internal errors.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: u8,
+    pub error: anyhow::Error,
+}
+
+impl Failure {
+    /// Bad input or usage (exit code 2).
+    pub fn input(error: impl Into<anyhow::Error>) -> Self {
+        Failure {
+            code: 2,
+            error: error.into(),
+        }
+    }
+    /// Internal error (exit code 1).
+    pub fn internal(error: impl Into<anyhow::Error>) -> Self {
+        Failure {
+            code: 1,
+            error: error.into(),
+        }
+    }
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    let result = match cli.command {
+        Command::Load(args) => load::run(args),
+        Command::Gen(args) => gen::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("error: {:#}", f.error);
+            ExitCode::from(f.code)
+        }
+    }
+}

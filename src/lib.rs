@@ -1,0 +1,17 @@
+//! # perimeter
+//!
+//! A compliance engine for the 200-metre perimeter around schools (校园周边200米): it loads school
+//! boundaries, registered businesses and water bodies from the formats Chinese county bureaus and
+//! OpenStreetMap use, in any of their coordinate systems, and finds every prohibited venue and every
+//! drowning-risk water body within the legal distance of a school, measured in metres on the WGS84
+//! ellipsoid.
+//!
+//! The domain core ([`model`], [`geodesy`], [`measure`], [`index`], [`rules`], [`scan`], [`check`]) does
+//! no I/O; [`load`] and [`export`] read and write files; [`cli`] is the command line.
+
+pub mod classify;
+pub mod crs;
+pub mod geodesy;
+pub mod load;
+pub mod model;
+pub mod cli;
