@@ -1,8 +1,11 @@
 //! The command line: argument parsing and glue. Each subcommand has its own file.
 
+mod check;
+mod common;
 mod gen;
 mod inputs;
 mod load;
+mod scan;
 
 use std::process::ExitCode;
 
@@ -22,6 +25,10 @@ pub struct Cli {
 pub enum Command {
     /// Load inputs and print what was loaded per layer (counts, CRS, encoding, extent, skipped features).
     Load(load::LoadArgs),
+    /// Find every prohibited venue and risk water body within its rule's distance of a school.
+    Scan(scan::ScanArgs),
+    /// Pre-licence site check: may a venue of this category open at this point?
+    Check(check::CheckArgs),
     /// Generate a deterministic synthetic county, city or province.
     Gen(gen::GenArgs),
 }
@@ -54,6 +61,8 @@ impl Failure {
 pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         Command::Load(args) => load::run(args),
+        Command::Scan(args) => scan::run(args),
+        Command::Check(args) => check::run(args),
         Command::Gen(args) => gen::run(args),
     };
     match result {

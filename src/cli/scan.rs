@@ -1,0 +1,122 @@
+//! `perimeter scan`: findings for every school, written to a directory.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+
+use super::common::{load_dataset, load_rules, Progress};
+use super::{Failure, InputArgs};
+use crate::export::findings::{self, Summary};
+use crate::index::Index;
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    #[command(flatten)]
+    pub inputs: InputArgs,
+    /// Rule set: national, guangdong, or a path to a rules .toml file.
+    #[arg(long, default_value = "national")]
+    pub rules: String,
+    /// Output directory for findings.geojson, findings.csv and summary.json.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// How many schools the printed table shows (worst first).
+    #[arg(long, default_value_t = 15)]
+    pub top: usize,
+}
+
+pub fn run(args: ScanArgs) -> Result<(), Failure> {
+    if args.inputs.is_empty() {
+        return Err(Failure::input(anyhow::anyhow!(
+            "no inputs: give --schools/--venues/--water (and --gates), or --osm"
+        )));
+    }
+    let rules = load_rules(&args.rules)?;
+    let progress = Progress::new();
+    let t0 = Instant::now();
+    let ds = load_dataset(&args.inputs, &progress)?;
+    let t_load = t0.elapsed();
+    progress.stage("indexing");
+    let t1 = Instant::now();
+    let index = Index::build(&ds);
+    let t_index = t1.elapsed();
+    progress.stage("scanning");
+    let t2 = Instant::now();
+    let found = crate::scan::scan(&ds, &index, &rules);
+    let t_scan = t2.elapsed();
+    progress.stage("writing");
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("cannot create {}", args.out.display()))
+        .map_err(Failure::input)?;
+    let write = || -> anyhow::Result<Summary> {
+        let p = args.out.join("findings.geojson");
+        let f = File::create(&p).with_context(|| p.display().to_string())?;
+        findings::write_geojson(BufWriter::new(f), &ds, &rules, &found).with_context(|| p.display().to_string())?;
+        let p = args.out.join("findings.csv");
+        let f = File::create(&p).with_context(|| p.display().to_string())?;
+        findings::write_csv(BufWriter::new(f), &ds, &rules, &found).with_context(|| p.display().to_string())?;
+        let summary = findings::summarise(&ds, &rules, &found);
+        let p = args.out.join("summary.json");
+        let f = File::create(&p).with_context(|| p.display().to_string())?;
+        serde_json::to_writer_pretty(BufWriter::new(f), &summary).with_context(|| p.display().to_string())?;
+        Ok(summary)
+    };
+    let summary = write().map_err(Failure::internal)?;
+    progress.finish();
+    print_table(&summary, args.top);
+    println!(
+        "rules: {} | load {:.2} s, index {:.3} s, scan {:.3} s | wrote {}/findings.geojson, findings.csv, summary.json",
+        rules.id,
+        t_load.as_secs_f64(),
+        t_index.as_secs_f64(),
+        t_scan.as_secs_f64(),
+        args.out.display()
+    );
+    Ok(())
+}
+
+fn print_table(s: &Summary, top: usize) {
+    println!(
+        "{} schools, {} venues, {} water bodies → {} findings at {} schools",
+        s.schools, s.venues, s.water, s.findings, s.schools_with_findings
+    );
+    if !s.by_category.is_empty() {
+        let cats: Vec<String> = s.by_category.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        println!("by category: {}", cats.join(", "));
+    }
+    if s.by_school.is_empty() {
+        return;
+    }
+    println!();
+    println!("{:<4} {:<28} {:<18} {:<12} {:>8} {:>6} {:>6} {:>10}", "#", "school", "kind", "township", "findings", "venues", "water", "nearest m");
+    for (i, c) in s.by_school.iter().take(top).enumerate() {
+        let name: String = c.school_name.chars().take(14).collect();
+        let town: String = c.township.as_deref().unwrap_or("-").chars().take(6).collect();
+        println!(
+            "{:<4} {} {:<18} {} {:>8} {:>6} {:>6} {:>10.2}{}",
+            i + 1,
+            pad(&name, 28),
+            c.school_kind,
+            pad(&town, 12),
+            c.findings,
+            c.venues,
+            c.water,
+            c.nearest_m,
+            if c.approximate { "  (approximate: point only)" } else { "" }
+        );
+    }
+    if s.by_school.len() > top {
+        println!("… and {} more schools (see summary.json)", s.by_school.len() - top);
+    }
+}
+
+/// Pads to a display width, counting CJK characters as two columns.
+fn pad(s: &str, width: usize) -> String {
+    let w: usize = s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    let mut out = s.to_string();
+    out.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));
+    out
+}

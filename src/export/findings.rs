@@ -1,0 +1,228 @@
+//! Findings as records with names and legal basis, and their files: `findings.geojson` (one Feature per
+//! finding, geometry = the measured line), `findings.csv` (UTF-8 with BOM, so Excel shows Chinese) and
+//! `summary.json` (counts per school, township, category and rule).
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::model::Dataset;
+use crate::rules::RuleSet;
+use crate::scan::{FeatureType, Finding};
+
+/// The published fields of a finding, in output order.
+pub const FIELDS: [&str; 14] = [
+    "school_id",
+    "school_name",
+    "school_kind",
+    "township",
+    "feature_type",
+    "feature_id",
+    "feature_name",
+    "category",
+    "rule_id",
+    "method",
+    "limit_m",
+    "distance_m",
+    "legal_basis",
+    "approximate",
+];
+
+/// A finding with everything a reader needs, borrowed from the dataset and the rules.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FindingRecord<'a> {
+    pub school_id: &'a str,
+    pub school_name: &'a str,
+    pub school_kind: &'static str,
+    pub township: Option<&'a str>,
+    pub feature_type: &'static str,
+    pub feature_id: &'a str,
+    pub feature_name: &'a str,
+    /// The venue's category, or the water body's kind.
+    pub category: &'static str,
+    pub rule_id: &'a str,
+    pub method: &'static str,
+    pub limit_m: f64,
+    /// Metres, rounded to 0.01 m (the classification used the unrounded value).
+    pub distance_m: f64,
+    pub legal_basis: &'a str,
+    pub approximate: bool,
+}
+
+/// Rounds metres to centimetres.
+pub fn round_cm(m: f64) -> f64 {
+    (m * 100.0).round() / 100.0
+}
+
+/// Builds the record of one finding.
+pub fn record<'a>(ds: &'a Dataset, rules: &'a RuleSet, f: &Finding) -> FindingRecord<'a> {
+    let school = &ds.schools[f.school as usize];
+    let rule = &rules.rules[f.rule as usize];
+    let (feature_id, feature_name, category) = match f.feature_type {
+        FeatureType::Venue => {
+            let v = &ds.venues[f.feature as usize];
+            (v.id.as_str(), v.name.as_str(), v.category.as_str())
+        }
+        FeatureType::Water => {
+            let w = &ds.water[f.feature as usize];
+            (w.id.as_str(), w.name.as_str(), w.kind.as_str())
+        }
+    };
+    FindingRecord {
+        school_id: &school.id,
+        school_name: &school.name,
+        school_kind: school.kind.as_str(),
+        township: school.township.as_deref(),
+        feature_type: f.feature_type.as_str(),
+        feature_id,
+        feature_name,
+        category,
+        rule_id: &rule.id,
+        method: f.method.label(),
+        limit_m: rule.limit_m,
+        distance_m: round_cm(f.measured.metres),
+        legal_basis: &rule.basis,
+        approximate: f.approximate,
+    }
+}
+
+/// Writes a GeoJSON FeatureCollection, one Feature per finding; geometry = the measured line
+/// (school side → feature side), coordinates in WGS84 to 1e-7° (1 cm).
+pub fn write_geojson(mut w: impl Write, ds: &Dataset, rules: &RuleSet, findings: &[Finding]) -> io::Result<()> {
+    w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
+    for (i, f) in findings.iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",\n")?;
+        }
+        let rec = record(ds, rules, f);
+        let (a, b) = (f.measured.from, f.measured.to);
+        write!(
+            w,
+            "{{\"type\":\"Feature\",\"geometry\":{{\"type\":\"LineString\",\"coordinates\":[[{:.7},{:.7}],[{:.7},{:.7}]]}},\"properties\":",
+            a.0, a.1, b.0, b.1
+        )?;
+        serde_json::to_writer(&mut w, &rec)?;
+        w.write_all(b"}")?;
+    }
+    w.write_all(b"\n]}\n")?;
+    Ok(())
+}
+
+/// Writes the findings as CSV (UTF-8 with BOM), columns [`FIELDS`] plus the measured line's ends.
+pub fn write_csv(mut w: impl Write, ds: &Dataset, rules: &RuleSet, findings: &[Finding]) -> io::Result<()> {
+    w.write_all("\u{feff}".as_bytes())?;
+    let mut cw = csv::Writer::from_writer(w);
+    let mut header: Vec<&str> = FIELDS.to_vec();
+    header.extend(["from_lon", "from_lat", "to_lon", "to_lat"]);
+    cw.write_record(&header)?;
+    for f in findings {
+        let r = record(ds, rules, f);
+        cw.write_record([
+            r.school_id,
+            r.school_name,
+            r.school_kind,
+            r.township.unwrap_or(""),
+            r.feature_type,
+            r.feature_id,
+            r.feature_name,
+            r.category,
+            r.rule_id,
+            r.method,
+            &format!("{}", r.limit_m),
+            &format!("{:.2}", r.distance_m),
+            r.legal_basis,
+            if r.approximate { "true" } else { "false" },
+            &format!("{:.7}", f.measured.from.0),
+            &format!("{:.7}", f.measured.from.1),
+            &format!("{:.7}", f.measured.to.0),
+            &format!("{:.7}", f.measured.to.1),
+        ])?;
+    }
+    cw.flush()?;
+    Ok(())
+}
+
+/// Per-school counts.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SchoolCount {
+    pub school_id: String,
+    pub school_name: String,
+    pub school_kind: &'static str,
+    pub township: Option<String>,
+    pub findings: usize,
+    pub venues: usize,
+    pub water: usize,
+    /// The nearest finding's distance (m, 0.01).
+    pub nearest_m: f64,
+    pub approximate: bool,
+}
+
+/// Counts per school (worst first), township, category and rule.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Summary {
+    pub rules: String,
+    pub schools: usize,
+    pub venues: usize,
+    pub water: usize,
+    pub findings: usize,
+    pub schools_with_findings: usize,
+    pub by_school: Vec<SchoolCount>,
+    pub by_township: BTreeMap<String, usize>,
+    pub by_category: BTreeMap<String, usize>,
+    pub by_rule: BTreeMap<String, usize>,
+}
+
+/// Summarises findings. Schools are ordered worst first: most findings, then nearest, then id.
+pub fn summarise(ds: &Dataset, rules: &RuleSet, findings: &[Finding]) -> Summary {
+    let mut per: BTreeMap<u32, SchoolCount> = BTreeMap::new();
+    let mut by_township = BTreeMap::new();
+    let mut by_category = BTreeMap::new();
+    let mut by_rule = BTreeMap::new();
+    for f in findings {
+        let r = record(ds, rules, f);
+        let e = per.entry(f.school).or_insert_with(|| SchoolCount {
+            school_id: r.school_id.to_string(),
+            school_name: r.school_name.to_string(),
+            school_kind: r.school_kind,
+            township: r.township.map(str::to_string),
+            findings: 0,
+            venues: 0,
+            water: 0,
+            nearest_m: f64::INFINITY,
+            approximate: r.approximate,
+        });
+        e.findings += 1;
+        match f.feature_type {
+            FeatureType::Venue => e.venues += 1,
+            FeatureType::Water => e.water += 1,
+        }
+        e.nearest_m = e.nearest_m.min(r.distance_m);
+        *by_township.entry(r.township.unwrap_or("(unknown)").to_string()).or_insert(0) += 1;
+        let cat = match f.feature_type {
+            FeatureType::Venue => r.category.to_string(),
+            FeatureType::Water => format!("water:{}", r.category),
+        };
+        *by_category.entry(cat).or_insert(0) += 1;
+        *by_rule.entry(r.rule_id.to_string()).or_insert(0) += 1;
+    }
+    let mut by_school: Vec<SchoolCount> = per.into_values().collect();
+    by_school.sort_by(|a, b| {
+        b.findings
+            .cmp(&a.findings)
+            .then(a.nearest_m.total_cmp(&b.nearest_m))
+            .then(a.school_id.cmp(&b.school_id))
+    });
+    Summary {
+        rules: rules.id.clone(),
+        schools: ds.schools.len(),
+        venues: ds.venues.len(),
+        water: ds.water.len(),
+        findings: findings.len(),
+        schools_with_findings: by_school.len(),
+        by_school,
+        by_township,
+        by_category,
+        by_rule,
+    }
+}

@@ -1,0 +1,279 @@
+//! A campus (or any area) prepared for measurement in its own local frame.
+
+use geo_types::MultiPolygon;
+
+use super::segment::{nearest_on_segment, ray_crosses, segment_intersection};
+use super::{densify, Candidates, LonLat, Measured};
+use crate::geodesy::LocalFrame;
+
+/// A MultiPolygon (holes honoured) in a local frame centred on its bounding box, with edges densified.
+#[derive(Debug, Clone)]
+pub struct PreparedArea {
+    frame: LocalFrame,
+    /// Every ring (exteriors and holes), closed, in frame metres.
+    rings: Vec<Vec<[f64; 2]>>,
+    /// Bounding box in degrees: [min_lon, min_lat, max_lon, max_lat].
+    bbox: [f64; 4],
+    /// Largest distance (m) of a vertex from the frame origin.
+    radius_m: f64,
+}
+
+pub(crate) fn bbox_of<'a>(coords: impl Iterator<Item = &'a LonLat>) -> [f64; 4] {
+    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    for &(x, y) in coords {
+        b[0] = b[0].min(x);
+        b[1] = b[1].min(y);
+        b[2] = b[2].max(x);
+        b[3] = b[3].max(y);
+    }
+    b
+}
+
+/// Even–odd containment of `p` in a set of closed rings.
+#[inline]
+pub(crate) fn rings_contain(rings: &[Vec<[f64; 2]>], p: [f64; 2]) -> bool {
+    let mut inside = false;
+    for ring in rings {
+        for w in ring.windows(2) {
+            if ray_crosses(p, w[0], w[1]) {
+                inside = !inside;
+            }
+        }
+    }
+    inside
+}
+
+impl PreparedArea {
+    /// Prepares a MultiPolygon given in lon/lat degrees. `None` when it has no ring with an area.
+    pub fn new(mp: &MultiPolygon<f64>) -> Option<Self> {
+        let mut lonlat_rings: Vec<Vec<LonLat>> = Vec::new();
+        for poly in &mp.0 {
+            for ring in std::iter::once(poly.exterior()).chain(poly.interiors()) {
+                let mut pts: Vec<LonLat> = ring.0.iter().map(|c| (c.x, c.y)).collect();
+                if pts.len() < 3 {
+                    continue;
+                }
+                if pts.first() != pts.last() {
+                    pts.push(pts[0]);
+                }
+                lonlat_rings.push(densify(&pts));
+            }
+        }
+        if lonlat_rings.is_empty() {
+            return None;
+        }
+        let bbox = bbox_of(lonlat_rings.iter().flatten());
+        let frame = LocalFrame::new(0.5 * (bbox[0] + bbox[2]), 0.5 * (bbox[1] + bbox[3]));
+        let mut radius_m: f64 = 0.0;
+        let rings = lonlat_rings
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|&(x, y)| {
+                        let (lx, ly) = frame.to_local(x, y);
+                        radius_m = radius_m.max(lx.hypot(ly));
+                        [lx, ly]
+                    })
+                    .collect()
+            })
+            .collect();
+        Some(PreparedArea {
+            frame,
+            rings,
+            bbox,
+            radius_m,
+        })
+    }
+
+    pub fn frame(&self) -> &LocalFrame {
+        &self.frame
+    }
+
+    /// Bounding box in degrees: [min_lon, min_lat, max_lon, max_lat].
+    pub fn bbox(&self) -> [f64; 4] {
+        self.bbox
+    }
+
+    /// Number of vertices after densification (for sizing work).
+    pub fn vertex_count(&self) -> usize {
+        self.rings.iter().map(Vec::len).sum()
+    }
+
+    /// The frame's relative error bound for points up to `reach_m` beyond the area.
+    fn eps(&self, reach_m: f64) -> f64 {
+        self.frame.relative_error_bound(self.radius_m + reach_m)
+    }
+
+    /// Is the point inside the area (not in a hole)? Points exactly on an edge may go either way; their
+    /// distance is 0 regardless.
+    pub fn contains(&self, p: LonLat) -> bool {
+        let (x, y) = self.frame.to_local(p.0, p.1);
+        rings_contain(&self.rings, [x, y])
+    }
+
+    /// Distance from the area to a point: 0 inside, else to the nearest point of any ring (holes included).
+    ///
+    /// `reach_m` is how far from the area the point may be; it sizes the refinement band (any value at
+    /// least the true distance is safe; larger values only cost time).
+    pub fn to_point(&self, p: LonLat, reach_m: f64) -> Measured {
+        let q = self.frame.to_local(p.0, p.1);
+        let q = [q.0, q.1];
+        let mut inside = false;
+        let mut cands = Candidates::new(self.eps(reach_m));
+        for ring in &self.rings {
+            for w in ring.windows(2) {
+                if ray_crosses(q, w[0], w[1]) {
+                    inside = !inside;
+                }
+                let (n, d2) = nearest_on_segment(q, w[0], w[1]);
+                cands.offer(d2, n, q);
+            }
+        }
+        if inside {
+            return Measured::touching(p);
+        }
+        let m = cands
+            .resolve(&self.frame)
+            .unwrap_or_else(|| Measured::touching(p));
+        // Report the feature end exactly as given.
+        Measured { to: p, ..m }
+    }
+
+    /// Distance from the area to a set of paths (rings of an area, or polylines), given in lon/lat.
+    /// `other_contains` tells whether a lon/lat point lies inside the other shape (always false for lines).
+    pub fn to_paths<'a>(
+        &self,
+        paths: impl Iterator<Item = &'a [LonLat]> + Clone,
+        other_contains: &dyn Fn(LonLat) -> bool,
+        reach_m: f64,
+    ) -> Measured {
+        let local: Vec<Vec<[f64; 2]>> = paths
+            .map(|p| {
+                p.iter()
+                    .map(|&(x, y)| {
+                        let (lx, ly) = self.frame.to_local(x, y);
+                        [lx, ly]
+                    })
+                    .collect()
+            })
+            .collect();
+        // 1. A vertex of the other shape inside this area.
+        for path in &local {
+            if let Some(&v) = path.first() {
+                if rings_contain(&self.rings, v) {
+                    let at = self.frame.to_lon_lat(v[0], v[1]);
+                    return Measured::touching(at);
+                }
+            }
+        }
+        // 2. This area inside the other shape.
+        for ring in &self.rings {
+            if let Some(&v) = ring.first() {
+                let at = self.frame.to_lon_lat(v[0], v[1]);
+                if other_contains(at) {
+                    return Measured::touching(at);
+                }
+            }
+        }
+        // 3. Crossing edges.
+        for path in &local {
+            for e in path.windows(2) {
+                for ring in &self.rings {
+                    for w in ring.windows(2) {
+                        if let Some(x) = segment_intersection(w[0], w[1], e[0], e[1]) {
+                            return Measured::touching(self.frame.to_lon_lat(x[0], x[1]));
+                        }
+                    }
+                }
+            }
+        }
+        // 4. Nearest points: other's vertices to our edges, our vertices to other's edges.
+        let mut cands = Candidates::new(self.eps(reach_m));
+        for path in &local {
+            for &v in path {
+                for ring in &self.rings {
+                    for w in ring.windows(2) {
+                        let (n, d2) = nearest_on_segment(v, w[0], w[1]);
+                        cands.offer(d2, n, v);
+                    }
+                }
+            }
+            for e in path.windows(2) {
+                for ring in &self.rings {
+                    for &v in ring {
+                        let (n, d2) = nearest_on_segment(v, e[0], e[1]);
+                        cands.offer(d2, v, n);
+                    }
+                }
+            }
+        }
+        if cands.is_empty() {
+            let c = self.frame.to_lon_lat(0.0, 0.0);
+            return Measured {
+                metres: f64::INFINITY,
+                from: c,
+                to: c,
+            };
+        }
+        cands
+            .resolve(&self.frame)
+            .expect("candidates are not empty")
+    }
+
+    /// A fast lower bound (m) of the distance to a point, from the frame alone (for filtering).
+    pub fn frame_distance_lower_bound(&self, p: LonLat, reach_m: f64) -> f64 {
+        let q = self.frame.to_local(p.0, p.1);
+        let q = [q.0, q.1];
+        let mut best = f64::INFINITY;
+        for ring in &self.rings {
+            for w in ring.windows(2) {
+                best = best.min(nearest_on_segment(q, w[0], w[1]).1);
+            }
+        }
+        best.sqrt() / (1.0 + self.eps(reach_m))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geodesy::karney;
+    use geo_types::{polygon, MultiPolygon};
+
+    fn square(lon: f64, lat: f64, d: f64) -> MultiPolygon<f64> {
+        MultiPolygon(vec![polygon![
+            (x: lon, y: lat), (x: lon + d, y: lat), (x: lon + d, y: lat + d), (x: lon, y: lat + d), (x: lon, y: lat)
+        ]])
+    }
+
+    #[test]
+    fn point_due_east_of_an_edge_matches_karney() {
+        let a = PreparedArea::new(&square(112.4, 33.5, 0.001)).unwrap();
+        // A point due east of the middle of the east edge: the nearest boundary point is on that edge at
+        // (nearly) the same latitude.
+        let p = (112.4 + 0.001 + 0.002, 33.5005);
+        let m = a.to_point(p, 300.0);
+        let truth = karney::distance_m(m.from, p);
+        assert!((m.metres - truth).abs() < 1e-6, "{} vs {truth}", m.metres);
+        assert!((m.from.0 - 112.401).abs() < 1e-12);
+        // The measured distance is the true minimum: points along the edge are all farther.
+        for k in 0..=100 {
+            let q = (112.401, 33.5 + 0.001 * k as f64 / 100.0);
+            assert!(karney::distance_m(q, p) >= m.metres - 1e-6);
+        }
+    }
+
+    #[test]
+    fn inside_is_zero_and_holes_are_outside() {
+        let outer = square(112.4, 33.5, 0.004);
+        let mut poly = outer.0[0].clone();
+        poly.interiors_push(vec![(112.401, 33.501), (112.403, 33.501), (112.403, 33.503), (112.401, 33.503), (112.401, 33.501)]);
+        let a = PreparedArea::new(&MultiPolygon(vec![poly])).unwrap();
+        assert_eq!(a.to_point((112.4005, 33.5005), 300.0).metres, 0.0);
+        // The centre of the hole is 0.001° from each hole edge: its distance is to the hole ring.
+        let m = a.to_point((112.402, 33.502), 300.0);
+        assert!(m.metres > 90.0 && m.metres < 112.0, "{}", m.metres);
+        assert!(!a.contains((112.402, 33.502)));
+        assert!(a.contains((112.4005, 33.5005)));
+    }
+}
