@@ -3,7 +3,7 @@
 use geo_types::MultiPolygon;
 
 use super::segment::{nearest_on_segment, ray_crosses, segment_intersection};
-use super::{densify, Candidates, LonLat, Measured};
+use super::{densify, Candidates, Foot, LonLat, Measured};
 use crate::geodesy::LocalFrame;
 
 /// A MultiPolygon (holes honoured) in a local frame centred on its bounding box, with edges densified.
@@ -125,8 +125,8 @@ impl PreparedArea {
                 if ray_crosses(q, w[0], w[1]) {
                     inside = !inside;
                 }
-                let (n, d2) = nearest_on_segment(q, w[0], w[1]);
-                cands.offer(d2, n, q);
+                let (n, d2, t) = nearest_on_segment(q, w[0], w[1]);
+                cands.offer(d2, n, q, Some(Foot { a: w[0], b: w[1], t, is_from: true }));
             }
         }
         if inside {
@@ -193,16 +193,16 @@ impl PreparedArea {
             for &v in path {
                 for ring in &self.rings {
                     for w in ring.windows(2) {
-                        let (n, d2) = nearest_on_segment(v, w[0], w[1]);
-                        cands.offer(d2, n, v);
+                        let (n, d2, t) = nearest_on_segment(v, w[0], w[1]);
+                        cands.offer(d2, n, v, Some(Foot { a: w[0], b: w[1], t, is_from: true }));
                     }
                 }
             }
             for e in path.windows(2) {
                 for ring in &self.rings {
                     for &v in ring {
-                        let (n, d2) = nearest_on_segment(v, e[0], e[1]);
-                        cands.offer(d2, v, n);
+                        let (n, d2, t) = nearest_on_segment(v, e[0], e[1]);
+                        cands.offer(d2, v, n, Some(Foot { a: e[0], b: e[1], t, is_from: false }));
                     }
                 }
             }

@@ -4,7 +4,7 @@ use geo_types::{MultiLineString, MultiPolygon};
 
 use super::area::bbox_of;
 use super::segment::nearest_on_segment;
-use super::{densify, Candidates, LonLat, Measured};
+use super::{densify, Candidates, Foot, LonLat, Measured};
 use crate::geodesy::LocalFrame;
 
 /// A feature's shape prepared for measurement: densified rings (an area, holes honoured) or polylines.
@@ -123,11 +123,11 @@ pub fn point_to_paths<'a>(
             .collect();
         if local.len() == 1 {
             let v = local[0];
-            cands.offer(v[0] * v[0] + v[1] * v[1], origin, v);
+            cands.offer(v[0] * v[0] + v[1] * v[1], origin, v, None);
         }
         for w in local.windows(2) {
-            let (n, d2) = nearest_on_segment(origin, w[0], w[1]);
-            cands.offer(d2, origin, n);
+            let (n, d2, t) = nearest_on_segment(origin, w[0], w[1]);
+            cands.offer(d2, origin, n, Some(Foot { a: w[0], b: w[1], t, is_from: false }));
         }
     }
     match cands.resolve(&frame) {

@@ -1,8 +1,8 @@
 //! Planar primitives in a local metric frame.
 
-/// The point of segment `a`–`b` nearest to `p`, and its squared distance.
+/// The point of segment `a`–`b` nearest to `p`, its squared distance, and its parameter t ∈ [0, 1].
 #[inline]
-pub(crate) fn nearest_on_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> ([f64; 2], f64) {
+pub(crate) fn nearest_on_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> ([f64; 2], f64, f64) {
     let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
     let len2 = dx * dx + dy * dy;
     let t = if len2 > 0.0 {
@@ -12,7 +12,7 @@ pub(crate) fn nearest_on_segment(p: [f64; 2], a: [f64; 2], b: [f64; 2]) -> ([f64
     };
     let q = [a[0] + t * dx, a[1] + t * dy];
     let (ex, ey) = (p[0] - q[0], p[1] - q[1]);
-    (q, ex * ex + ey * ey)
+    (q, ex * ex + ey * ey, t)
 }
 
 /// Squared distance from `p` to segment `a`–`b` (no nearest point).
@@ -67,14 +67,14 @@ mod tests {
     #[test]
     fn nearest_point_cases() {
         // Perpendicular foot inside the segment.
-        let (q, d2) = nearest_on_segment([1.0, 2.0], [0.0, 0.0], [4.0, 0.0]);
-        assert_eq!((q, d2), ([1.0, 0.0], 4.0));
+        let (q, d2, t) = nearest_on_segment([1.0, 2.0], [0.0, 0.0], [4.0, 0.0]);
+        assert_eq!((q, d2, t), ([1.0, 0.0], 4.0, 0.25));
         // Beyond the end: the endpoint.
-        let (q, d2) = nearest_on_segment([7.0, 4.0], [0.0, 0.0], [4.0, 0.0]);
-        assert_eq!((q, d2), ([4.0, 0.0], 25.0));
+        let (q, d2, t) = nearest_on_segment([7.0, 4.0], [0.0, 0.0], [4.0, 0.0]);
+        assert_eq!((q, d2, t), ([4.0, 0.0], 25.0, 1.0));
         // Degenerate segment.
-        let (q, d2) = nearest_on_segment([3.0, 4.0], [0.0, 0.0], [0.0, 0.0]);
-        assert_eq!((q, d2), ([0.0, 0.0], 25.0));
+        let (q, d2, t) = nearest_on_segment([3.0, 4.0], [0.0, 0.0], [0.0, 0.0]);
+        assert_eq!((q, d2, t), ([0.0, 0.0], 25.0, 0.0));
     }
 
     #[test]

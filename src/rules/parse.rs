@@ -210,9 +210,10 @@ basis = "第九条"
     #[test]
     fn builtins_parse() {
         let n = RuleSet::national();
-        assert_eq!(n.rules.len(), 5);
+        assert_eq!(n.rules.len(), 6);
         assert_eq!(n.venue_rules(Category::InternetCafe, SchoolKind::Primary).len(), 1);
-        assert!(n.venue_rules(Category::InternetCafe, SchoolKind::Kindergarten).is_empty());
+        assert_eq!(n.venue_rules(Category::InternetCafe, SchoolKind::Kindergarten).len(), 1);
+        assert_eq!(n.venue_rules(Category::Ktv, SchoolKind::Kindergarten).len(), 1);
         assert!(n.venue_rules(Category::InternetCafe, SchoolKind::NotCovered).is_empty());
         assert!(n.venue_rules(Category::Bar, SchoolKind::Primary).is_empty());
         assert_eq!(n.water_rules(WaterKind::Pond, SchoolKind::Kindergarten).len(), 1);
