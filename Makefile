@@ -11,7 +11,7 @@ setup:
 # Scan the sample county shipped in data/ and print the worst schools; files land in $(OUT)/.
 run: setup
 	cargo run --release --quiet -- scan \
-	  --schools $(SAMPLE)/schools.shp \
+	  --schools $(SAMPLE)/schools.shp --schools $(SAMPLE)/school_points.shp \
 	  --gates $(SAMPLE)/gates.geojson \
 	  --venues $(SAMPLE)/venues.csv --venues-crs gcj02 \
 	  --water $(SAMPLE)/water.geojson \

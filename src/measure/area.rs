@@ -99,6 +99,13 @@ impl PreparedArea {
         self.rings.iter().map(Vec::len).sum()
     }
 
+    /// The area's box in frame metres.
+    fn local_box(&self) -> ([f64; 2], [f64; 2]) {
+        let (x0, y0) = self.frame.to_local(self.bbox[0], self.bbox[1]);
+        let (x1, y1) = self.frame.to_local(self.bbox[2], self.bbox[3]);
+        ([x0, y0], [x1, y1])
+    }
+
     /// The frame's relative error bound for points up to `reach_m` beyond the area.
     fn eps(&self, reach_m: f64) -> f64 {
         self.frame.relative_error_bound(self.radius_m + reach_m)
@@ -175,9 +182,17 @@ impl PreparedArea {
                 }
             }
         }
-        // 3. Crossing edges.
+        // 3. Crossing edges (only edges that reach into the area's box can cross it).
+        let (lo, hi) = self.local_box();
         for path in &local {
             for e in path.windows(2) {
+                if e[0][0].max(e[1][0]) < lo[0]
+                    || e[0][0].min(e[1][0]) > hi[0]
+                    || e[0][1].max(e[1][1]) < lo[1]
+                    || e[0][1].min(e[1][1]) > hi[1]
+                {
+                    continue;
+                }
                 for ring in &self.rings {
                     for w in ring.windows(2) {
                         if let Some(x) = segment_intersection(w[0], w[1], e[0], e[1]) {
@@ -199,6 +214,13 @@ impl PreparedArea {
                 }
             }
             for e in path.windows(2) {
+                if e[0][0].max(e[1][0]) < lo[0] - reach_m
+                    || e[0][0].min(e[1][0]) > hi[0] + reach_m
+                    || e[0][1].max(e[1][1]) < lo[1] - reach_m
+                    || e[0][1].min(e[1][1]) > hi[1] + reach_m
+                {
+                    continue;
+                }
                 for ring in &self.rings {
                     for &v in ring {
                         let (n, d2, t) = nearest_on_segment(v, e[0], e[1]);

@@ -1,0 +1,95 @@
+//! Criterion benchmarks: index build, scan and site check at county and city scale (province with
+//! `PERIMETER_BENCH_PROVINCE=1`), on data from `perimeter::gen` (seeded, so every run measures the same
+//! data).
+//!
+//! Baseline in the same run: `planar_baseline` answers the same join with the same R-tree candidates but
+//! a plain planar distance in degrees per candidate (geo's Euclidean, no exactness at all): the cheapest
+//! possible refine step. The ratio scan / baseline is the price of exact metres.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use geo::{Distance, Euclidean};
+use geo_types::Point;
+use perimeter::check::check_site;
+use perimeter::gen::{generate, Scale};
+use perimeter::index::{expand_by_metres, Index};
+use perimeter::model::{Category, Dataset, Site};
+use perimeter::rules::RuleSet;
+use perimeter::scan::scan;
+use std::hint::black_box;
+
+fn all_venues() -> RuleSet {
+    RuleSet::from_toml(include_str!("peers/all_venues_200.toml"), "all_venues_200.toml").unwrap()
+}
+
+/// Planar join: same candidates, planar degrees (wrong near the limit, for timing only). The limit in
+/// degrees is taken at the school's latitude.
+fn planar_baseline(ds: &Dataset, index: &Index) -> usize {
+    let mut n = 0;
+    for (si, s) in ds.schools.iter().enumerate() {
+        let ps = &index.schools[si];
+        let env = expand_by_metres(ps.bbox, 200.0);
+        let deg = 200.0 / 111_000.0;
+        for e in index.venue_points.locate_in_envelope_intersecting(&env) {
+            let p = Point::new(e.geom()[0], e.geom()[1]);
+            let d = match &s.site {
+                Site::Area(mp) => Euclidean.distance(&p, mp),
+                Site::Point(q) => Euclidean.distance(&p, q),
+            };
+            if d <= deg {
+                n += 1;
+            }
+        }
+    }
+    n
+}
+
+fn scale_benches(c: &mut Criterion, scale: Scale) {
+    let name = scale.as_str();
+    let ds = generate(scale, 2026);
+    let national = RuleSet::national();
+    let all = all_venues();
+    let mut g = c.benchmark_group(name);
+    g.sample_size(if scale == Scale::County { 30 } else { 10 });
+    g.bench_function("index_build", |b| b.iter(|| black_box(Index::build(&ds))));
+    let index = Index::build(&ds);
+    eprintln!(
+        "{name}: {} schools, {} venues, {} water; findings: national {}, every venue {}",
+        ds.schools.len(),
+        ds.venues.len(),
+        ds.water.len(),
+        scan(&ds, &index, &national).len(),
+        scan(&ds, &index, &all).len()
+    );
+    g.bench_function("scan_national", |b| b.iter(|| black_box(scan(&ds, &index, &national))));
+    g.bench_function("scan_every_venue", |b| b.iter(|| black_box(scan(&ds, &index, &all))));
+    g.bench_function("planar_baseline", |b| b.iter(|| black_box(planar_baseline(&ds, &index))));
+    // Site checks at venue positions (many are near schools), cycling through 1 000 of them.
+    let sites: Vec<(f64, f64)> = ds
+        .venues
+        .iter()
+        .step_by((ds.venues.len() / 1000).max(1))
+        .map(|v| match &v.footprint {
+            perimeter::model::Footprint::Door(p) => (p.x(), p.y()),
+            perimeter::model::Footprint::Area(mp) => mp.0[0].exterior().0[0].x_y(),
+        })
+        .collect();
+    let mut k = 0;
+    g.bench_with_input(BenchmarkId::new("site_check", "internet_cafe"), &sites, |b, sites| {
+        b.iter(|| {
+            k = (k + 1) % sites.len();
+            black_box(check_site(&ds, &index, &national, sites[k], Category::InternetCafe))
+        })
+    });
+    g.finish();
+}
+
+fn benches(c: &mut Criterion) {
+    scale_benches(c, Scale::County);
+    scale_benches(c, Scale::City);
+    if std::env::var_os("PERIMETER_BENCH_PROVINCE").is_some() {
+        scale_benches(c, Scale::Province);
+    }
+}
+
+criterion_group!(scan_benches, benches);
+criterion_main!(scan_benches);
