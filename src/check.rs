@@ -59,7 +59,7 @@ pub fn check_site(ds: &Dataset, index: &Index, rules: &RuleSet, point: LonLat, c
                 let ps = &index.schools[si];
                 for &ri in applicable {
                     let rule = &rules.rules[ri as usize];
-                    let method = rule.measured_method().unwrap_or(crate::rules::Method::Boundary);
+                    let method = rule.measures();
                     let (m, used) = measure_venue(index, ps, 0, Some(point), method, radius + 1.0);
                     if m.metres <= rule.limit_m && radius <= limit.max(1.0) {
                         breaches.push(Breach {

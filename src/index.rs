@@ -10,12 +10,13 @@ use rstar::{RTree, AABB};
 
 use crate::geodesy::{WGS84_A, WGS84_E2};
 use crate::measure::{LonLat, PreparedArea, PreparedPaths};
-use crate::model::{Dataset, Footprint, School, Site, WaterGeom};
+use crate::model::{Category, Dataset, Footprint, School, Site, WaterGeom};
 
 /// Water shapes are indexed in runs of this many segments.
 pub const WATER_CHUNK_SEGMENTS: usize = 32;
 
-type PointEntry = GeomWithData<[f64; 2], u32>;
+/// A venue's door point with (venue index, category), so the scan filters without touching the venue.
+type PointEntry = GeomWithData<[f64; 2], (u32, Category)>;
 type BoxEntry = GeomWithData<Rectangle<[f64; 2]>, u32>;
 
 /// A school prepared for measurement.
@@ -137,7 +138,7 @@ impl Index {
         let mut footprint_of = vec![u32::MAX; ds.venues.len()];
         for (i, v) in ds.venues.iter().enumerate() {
             match &v.footprint {
-                Footprint::Door(p) => points.push(PointEntry::new([p.x(), p.y()], i as u32)),
+                Footprint::Door(p) => points.push(PointEntry::new([p.x(), p.y()], (i as u32, v.category))),
                 Footprint::Area(mp) => {
                     footprint_of[i] = footprints.len() as u32;
                     footprints.push(PreparedFootprint {
@@ -192,6 +193,7 @@ impl Index {
 mod tests {
     use super::*;
     use crate::geodesy::karney;
+    use rstar::Envelope;
 
     #[test]
     fn expansion_is_conservative() {

@@ -9,7 +9,7 @@ use rstar::AABB;
 
 use crate::index::{expand_by_metres, Index, PreparedSchool};
 use crate::measure::{point_to_paths, point_to_point, LonLat, Measured};
-use crate::model::{Dataset, Footprint, School};
+use crate::model::{Dataset, School};
 use crate::rules::{Method, Rule, RuleSet};
 
 /// Which layer a finding's feature is in.
@@ -112,13 +112,6 @@ pub fn measure_venue(index: &Index, ps: &PreparedSchool, venue: usize, door: Opt
     (m, used)
 }
 
-fn door_of(ds: &Dataset, venue: usize) -> Option<LonLat> {
-    match &ds.venues[venue].footprint {
-        Footprint::Door(p) => Some((p.x(), p.y())),
-        Footprint::Area(_) => None,
-    }
-}
-
 /// Measures one feature against every applicable rule, caching one measurement per method.
 struct PerMethod {
     cache: [Option<(Measured, Method)>; 3],
@@ -129,7 +122,7 @@ impl PerMethod {
         PerMethod { cache: [None; 3] }
     }
     fn get(&mut self, rule: &Rule, f: impl FnOnce(Method) -> (Measured, Method)) -> (Measured, Method) {
-        let m = rule.measured_method().unwrap_or(Method::Boundary);
+        let m = rule.measures();
         let slot = match m {
             Method::Boundary => 0,
             Method::Gate => 1,
@@ -148,13 +141,11 @@ fn scan_school(ds: &Dataset, index: &Index, rules: &RuleSet, si: usize, out: &mu
     if vmax > 0.0 {
         let reach = vmax + 1.0;
         let env: AABB<[f64; 2]> = expand_by_metres(ps.bbox, vmax);
-        let mut visit = |vi: usize| {
-            let venue = &ds.venues[vi];
-            let applicable = rules.venue_rules(venue.category, school.kind);
+        let mut visit = |vi: usize, category: crate::model::Category, door: Option<LonLat>| {
+            let applicable = rules.venue_rules(category, school.kind);
             if applicable.is_empty() {
                 return;
             }
-            let door = door_of(ds, vi);
             let mut cache = PerMethod::new();
             for &ri in applicable {
                 let rule = &rules.rules[ri as usize];
@@ -173,10 +164,12 @@ fn scan_school(ds: &Dataset, index: &Index, rules: &RuleSet, si: usize, out: &mu
             }
         };
         for e in index.venue_points.locate_in_envelope_intersecting(&env) {
-            visit(e.data as usize);
+            let p = e.geom();
+            visit(e.data.0 as usize, e.data.1, Some((p[0], p[1])));
         }
         for e in index.venue_areas.locate_in_envelope_intersecting(&env) {
-            visit(index.footprints[e.data as usize].venue as usize);
+            let vi = index.footprints[e.data as usize].venue as usize;
+            visit(vi, ds.venues[vi].category, None);
         }
     }
     let wmax = rules.max_water_limit(school.kind);

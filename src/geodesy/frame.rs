@@ -14,12 +14,25 @@ pub struct LocalFrame {
     pub kx: f64,
     /// Metres per degree of latitude at the origin.
     pub ky: f64,
+    /// |tan φ₀|, for the error bound.
+    tan_lat0: f64,
+    /// tan φ₀ / N(φ₀) (1/m): the scale of a geodesic's curvature in this frame.
+    pub geodesic_curvature: f64,
 }
 
 impl LocalFrame {
     pub fn new(lon0: f64, lat0: f64) -> Self {
         let (ky, kx) = metres_per_degree(lat0);
-        LocalFrame { lon0, lat0, kx, ky }
+        let phi = lat0.to_radians();
+        let (_, n) = super::radii_of_curvature(phi.sin());
+        LocalFrame {
+            lon0,
+            lat0,
+            kx,
+            ky,
+            tan_lat0: phi.tan().abs(),
+            geodesic_curvature: phi.tan() / n,
+        }
     }
 
     /// Lon/lat degrees → local metres.
@@ -38,7 +51,6 @@ impl LocalFrame {
     /// `reach_m` metres of its origin (used to decide which candidates to re-measure).
     pub fn relative_error_bound(&self, reach_m: f64) -> f64 {
         let dphi = reach_m / self.ky * std::f64::consts::PI / 180.0;
-        let t = self.lat0.to_radians().tan().abs();
-        2.0 * dphi * (t + dphi) + 1e-9
+        2.0 * dphi * (self.tan_lat0 + dphi) + 1e-9
     }
 }

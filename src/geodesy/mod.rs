@@ -58,5 +58,5 @@ pub fn ground_distance_m(a: (f64, f64), b: (f64, f64)) -> f64 {
     let (mlat, mlon) = metres_per_degree(mid);
     let dx = (b.0 - a.0) * mlon;
     let dy = (b.1 - a.1) * mlat;
-    dx.hypot(dy)
+    (dx * dx + dy * dy).sqrt()
 }

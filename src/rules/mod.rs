@@ -65,6 +65,15 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// The straight-line method measured (validated when the rule set was built).
+    #[inline]
+    pub fn measures(&self) -> Method {
+        match (self.method, self.fallback) {
+            (Method::Walking, Some(m)) => m,
+            (m, _) => m,
+        }
+    }
+
     /// The straight-line method actually measured: the rule's own, or its fallback for walking.
     pub fn measured_method(&self) -> Result<Method, RuleError> {
         match self.method {
@@ -92,14 +101,18 @@ pub struct RuleSet {
     water_table: Vec<Vec<Vec<u16>>>,
 }
 
+// The enums' declaration order is their `ALL` order, so the discriminant is the table index.
+#[inline]
 fn kind_index(k: SchoolKind) -> usize {
-    SchoolKind::ALL.iter().position(|x| *x == k).unwrap_or(0)
+    k as usize
 }
+#[inline]
 fn category_index(c: Category) -> usize {
-    Category::ALL.iter().position(|x| *x == c).unwrap_or(0)
+    c as usize
 }
+#[inline]
 fn water_index(w: WaterKind) -> usize {
-    WaterKind::ALL.iter().position(|x| *x == w).unwrap_or(0)
+    w as usize
 }
 
 /// The built-in rule sets' names.
