@@ -216,10 +216,13 @@ fn scan_school(ds: &Dataset, index: &Index, rules: &RuleSet, si: usize, out: &mu
             }
         }
     }
-    out[start..].sort_by(|a, b| {
-        (a.feature_type, a.measured.metres, a.feature, a.rule)
-            .partial_cmp(&(b.feature_type, b.measured.metres, b.feature, b.rule))
-            .unwrap_or(std::cmp::Ordering::Equal)
+    // (feature, rule) is unique within a school, so an unstable sort is deterministic.
+    out[start..].sort_unstable_by(|a, b| {
+        a.feature_type
+            .cmp(&b.feature_type)
+            .then(a.measured.metres.total_cmp(&b.measured.metres))
+            .then(a.feature.cmp(&b.feature))
+            .then(a.rule.cmp(&b.rule))
     });
 }
 

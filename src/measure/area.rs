@@ -12,10 +12,34 @@ pub struct PreparedArea {
     frame: LocalFrame,
     /// Every ring (exteriors and holes), closed, in frame metres.
     rings: Vec<Vec<[f64; 2]>>,
+    /// Every edge of every ring, with what the point-distance loop needs precomputed.
+    edges: Vec<Edge>,
     /// Bounding box in degrees: [min_lon, min_lat, max_lon, max_lat].
     bbox: [f64; 4],
     /// Largest distance (m) of a vertex from the frame origin.
     radius_m: f64,
+}
+
+/// A ring edge `a → a + d` with 1/|d|² and dx/dy precomputed (no division in the hot loop).
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    a: [f64; 2],
+    d: [f64; 2],
+    inv_len2: f64,
+    dx_per_dy: f64,
+}
+
+impl Edge {
+    fn new(a: [f64; 2], b: [f64; 2]) -> Self {
+        let d = [b[0] - a[0], b[1] - a[1]];
+        let len2 = d[0] * d[0] + d[1] * d[1];
+        Edge {
+            a,
+            d,
+            inv_len2: if len2 > 0.0 { 1.0 / len2 } else { 0.0 },
+            dx_per_dy: if d[1] != 0.0 { d[0] / d[1] } else { 0.0 },
+        }
+    }
 }
 
 pub(crate) fn bbox_of<'a>(coords: impl Iterator<Item = &'a LonLat>) -> [f64; 4] {
@@ -65,7 +89,7 @@ impl PreparedArea {
         let bbox = bbox_of(lonlat_rings.iter().flatten());
         let frame = LocalFrame::new(0.5 * (bbox[0] + bbox[2]), 0.5 * (bbox[1] + bbox[3]));
         let mut radius_m: f64 = 0.0;
-        let rings = lonlat_rings
+        let rings: Vec<Vec<[f64; 2]>> = lonlat_rings
             .iter()
             .map(|r| {
                 r.iter()
@@ -77,9 +101,14 @@ impl PreparedArea {
                     .collect()
             })
             .collect();
+        let edges = rings
+            .iter()
+            .flat_map(|r| r.windows(2).map(|w| Edge::new(w[0], w[1])))
+            .collect();
         Some(PreparedArea {
             frame,
             rings,
+            edges,
             bbox,
             radius_m,
         })
@@ -127,13 +156,20 @@ impl PreparedArea {
         let q = [q.0, q.1];
         let mut inside = false;
         let mut cands = Candidates::new(self.eps(reach_m));
-        for ring in &self.rings {
-            for w in ring.windows(2) {
-                if ray_crosses(q, w[0], w[1]) {
-                    inside = !inside;
-                }
-                let (n, d2, t) = nearest_on_segment(q, w[0], w[1]);
-                cands.offer(d2, n, q, Some(Foot { a: w[0], b: w[1], t, is_from: true }));
+        for e in &self.edges {
+            let (a, d) = (e.a, e.d);
+            let (rx, ry) = (q[0] - a[0], q[1] - a[1]);
+            // Even–odd crossing of the ray from q towards +x (half-open in y).
+            if (a[1] > q[1]) != (a[1] + d[1] > q[1]) && rx < (q[1] - a[1]) * e.dx_per_dy {
+                inside = !inside;
+            }
+            let t = ((rx * d[0] + ry * d[1]) * e.inv_len2).clamp(0.0, 1.0);
+            let (ex, ey) = (rx - t * d[0], ry - t * d[1]);
+            let d2 = ex * ex + ey * ey;
+            if cands.wants(d2) {
+                let b = [a[0] + d[0], a[1] + d[1]];
+                let n = [a[0] + t * d[0], a[1] + t * d[1]];
+                cands.offer(d2, n, q, Some(Foot { a, b, t, is_from: true }));
             }
         }
         if inside {

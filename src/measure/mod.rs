@@ -5,8 +5,9 @@
 //! the school's [`LocalFrame`]. A measurement then
 //! 1. finds containment (0 m) and the nearest pairs of points in the local frame, keeping every candidate
 //!    whose frame distance is within the frame's error bound of the best, and
-//! 2. moves each candidate's chord point onto the geodesic edge and re-measures the pair with
-//!    [`ground_distance_m`], exact to micrometres at these distances.
+//! 2. moves each candidate's chord point onto the geodesic edge and re-measures the pair from the
+//!    ellipsoid's radii of curvature at its mid-latitude ([`LocalFrame::distance_m`], the same as
+//!    [`ground_distance_m`]), exact to micrometres at these distances.
 //!
 //! The result carries both points of the measured line, so a finding shows what was measured.
 
@@ -111,7 +112,7 @@ fn onto_geodesic(frame: &LocalFrame, q: [f64; 2], f: &Foot) -> [f64; 2] {
         return q;
     }
     let (dx, dy) = (f.b[0] - f.a[0], f.b[1] - f.a[1]);
-    let len = dx.hypot(dy);
+    let len = (dx * dx + dy * dy).sqrt();
     if len == 0.0 {
         return q;
     }
@@ -145,6 +146,12 @@ impl Candidates {
             inline: [(0.0, [0.0; 2], [0.0; 2], None); INLINE],
             spill: Vec::new(),
         }
+    }
+
+    /// Would a pair at squared distance `d2` be kept?
+    #[inline]
+    pub(crate) fn wants(&self, d2: f64) -> bool {
+        d2 <= self.best * self.eps_factor + 1e-6
     }
 
     /// Offers a pair (school-side point, feature-side point, both in the frame) at squared distance `d2`;
@@ -195,9 +202,11 @@ impl Candidates {
                     t = onto_geodesic(frame, t, &foot);
                 }
             }
-            let from = frame.to_lon_lat(f[0], f[1]);
-            let to = frame.to_lon_lat(t[0], t[1]);
-            let m = point_to_point(from, to);
+            let m = Measured {
+                metres: frame.distance_m(f, t),
+                from: frame.to_lon_lat(f[0], f[1]),
+                to: frame.to_lon_lat(t[0], t[1]),
+            };
             best = Some(match best {
                 None => m,
                 Some(b) => b.min(m),
