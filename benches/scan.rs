@@ -18,7 +18,11 @@ use perimeter::scan::scan;
 use std::hint::black_box;
 
 fn all_venues() -> RuleSet {
-    RuleSet::from_toml(include_str!("peers/all_venues_200.toml"), "all_venues_200.toml").unwrap()
+    RuleSet::from_toml(
+        include_str!("peers/all_venues_200.toml"),
+        "all_venues_200.toml",
+    )
+    .unwrap()
 }
 
 /// Planar join: same candidates, planar degrees (wrong near the limit, for timing only). The limit in
@@ -60,9 +64,15 @@ fn scale_benches(c: &mut Criterion, scale: Scale) {
         scan(&ds, &index, &national).len(),
         scan(&ds, &index, &all).len()
     );
-    g.bench_function("scan_national", |b| b.iter(|| black_box(scan(&ds, &index, &national))));
-    g.bench_function("scan_every_venue", |b| b.iter(|| black_box(scan(&ds, &index, &all))));
-    g.bench_function("planar_baseline", |b| b.iter(|| black_box(planar_baseline(&ds, &index))));
+    g.bench_function("scan_national", |b| {
+        b.iter(|| black_box(scan(&ds, &index, &national)))
+    });
+    g.bench_function("scan_every_venue", |b| {
+        b.iter(|| black_box(scan(&ds, &index, &all)))
+    });
+    g.bench_function("planar_baseline", |b| {
+        b.iter(|| black_box(planar_baseline(&ds, &index)))
+    });
     // Site checks at venue positions (many are near schools), cycling through 1 000 of them.
     let sites: Vec<(f64, f64)> = ds
         .venues
@@ -74,12 +84,22 @@ fn scale_benches(c: &mut Criterion, scale: Scale) {
         })
         .collect();
     let mut k = 0;
-    g.bench_with_input(BenchmarkId::new("site_check", "internet_cafe"), &sites, |b, sites| {
-        b.iter(|| {
-            k = (k + 1) % sites.len();
-            black_box(check_site(&ds, &index, &national, sites[k], Category::InternetCafe))
-        })
-    });
+    g.bench_with_input(
+        BenchmarkId::new("site_check", "internet_cafe"),
+        &sites,
+        |b, sites| {
+            b.iter(|| {
+                k = (k + 1) % sites.len();
+                black_box(check_site(
+                    &ds,
+                    &index,
+                    &national,
+                    sites[k],
+                    Category::InternetCafe,
+                ))
+            })
+        },
+    );
     g.finish();
 }
 

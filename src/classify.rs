@@ -24,6 +24,8 @@ pub enum ClassifyError {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RulesFile {
+    #[serde(default)]
+    name_ignored_for: Vec<String>,
     category: Vec<CategoryRule>,
 }
 
@@ -37,12 +39,17 @@ struct CategoryRule {
     tags: Vec<String>,
 }
 
+/// One tag rule: every `(key, value)` pair must match.
+type TagSet = Vec<(String, String)>;
+
 /// Keyword and tag rules, in precedence order.
 #[derive(Debug, Clone)]
 pub struct Classifier {
     keywords: Vec<(Category, Vec<String>)>,
     /// `(category, [(key, value)…])`: every pair of one entry must match.
-    tags: Vec<(Category, Vec<Vec<(String, String)>>)>,
+    tags: Vec<(Category, Vec<TagSet>)>,
+    /// Tags whose features are classified by tags alone, never by name or scope.
+    name_ignored_for: TagSet,
 }
 
 impl Default for Classifier {
@@ -78,18 +85,32 @@ fn contains_keyword(haystack_lower: &str, kw: &str) -> bool {
 impl Classifier {
     /// Parses a rules file in the format of `data/categories.toml`.
     pub fn from_toml(text: &str) -> Result<Self, ClassifyError> {
-        let file: RulesFile = toml::from_str(text).map_err(|e| ClassifyError::Parse(e.to_string()))?;
+        let file: RulesFile =
+            toml::from_str(text).map_err(|e| ClassifyError::Parse(e.to_string()))?;
         let mut keywords = Vec::new();
         let mut tags = Vec::new();
+        let mut name_ignored_for = Vec::new();
+        for t in &file.name_ignored_for {
+            let (k, v) = t.split_once('=').ok_or_else(|| {
+                ClassifyError::Parse(format!("name_ignored_for: '{t}' is not key=value"))
+            })?;
+            name_ignored_for.push((k.trim().to_string(), v.trim().to_string()));
+        }
         for rule in file.category {
             let cat: Category = rule.name.parse()?;
-            keywords.push((cat, rule.keywords.iter().map(|k| k.to_lowercase()).collect()));
+            keywords.push((
+                cat,
+                rule.keywords.iter().map(|k| k.to_lowercase()).collect(),
+            ));
             let mut sets = Vec::new();
             for t in &rule.tags {
                 let mut set = Vec::new();
                 for pair in t.split(';') {
                     let (k, v) = pair.split_once('=').ok_or_else(|| {
-                        ClassifyError::Parse(format!("tag '{t}' of '{}' is not key=value", rule.name))
+                        ClassifyError::Parse(format!(
+                            "tag '{t}' of '{}' is not key=value",
+                            rule.name
+                        ))
                     })?;
                     set.push((k.trim().to_string(), v.trim().to_string()));
                 }
@@ -97,7 +118,11 @@ impl Classifier {
             }
             tags.push((cat, sets));
         }
-        Ok(Classifier { keywords, tags })
+        Ok(Classifier {
+            keywords,
+            tags,
+            name_ignored_for,
+        })
     }
 
     /// The first category whose keyword occurs in `text`.
@@ -120,7 +145,8 @@ impl Classifier {
             .map(|(c, _)| *c)
     }
 
-    /// Classifies by name, then tags, then business scope; `other` when nothing matches.
+    /// Classifies by name, then tags, then business scope; `other` when nothing matches. A feature with a
+    /// tag of `name_ignored_for` (a car park, a hairdresser …) is classified by its tags alone.
     ///
     /// ```
     /// use perimeter::classify::Classifier;
@@ -138,6 +164,13 @@ impl Classifier {
         tag: impl Fn(&str) -> Option<&'a str>,
         scope: Option<&str>,
     ) -> Category {
+        if self
+            .name_ignored_for
+            .iter()
+            .any(|(k, v)| tag(k) == Some(v.as_str()))
+        {
+            return self.by_tags(tag).unwrap_or(Category::Other);
+        }
         self.by_keywords(name)
             .or_else(|| self.by_tags(tag))
             .or_else(|| scope.and_then(|s| self.by_keywords(s)))
@@ -185,17 +218,33 @@ mod tests {
         let c = Classifier::default();
         let fuel = |k: &str| (k == "amenity").then_some("fuel");
         assert_eq!(c.classify("Esso", fuel, None), Category::Hazardous);
+        let parking = |k: &str| (k == "amenity").then_some("parking");
         assert_eq!(
-            c.classify("某某商贸有限公司", |_| None, Some("互联网上网服务；饮料零售")),
+            c.classify("Parking du Casino", parking, None),
+            Category::Other
+        );
+        let hair = |k: &str| (k == "shop").then_some("hairdresser");
+        assert_eq!(c.classify("Hair Bar", hair, None), Category::Other);
+        assert_eq!(
+            c.classify(
+                "某某商贸有限公司",
+                |_| None,
+                Some("互联网上网服务；饮料零售")
+            ),
             Category::InternetCafe
         );
     }
 
     #[test]
     fn bad_rules_are_rejected() {
-        let err = Classifier::from_toml("[[category]]\nname = \"karaoke\"\nkeywords=[\"k\"]\n").unwrap_err();
-        assert!(err.to_string().contains("unknown category 'karaoke'"), "{err}");
-        let err = Classifier::from_toml("[[category]]\nname = \"ktv\"\ntags=[\"amenity\"]\n").unwrap_err();
+        let err = Classifier::from_toml("[[category]]\nname = \"karaoke\"\nkeywords=[\"k\"]\n")
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("unknown category 'karaoke'"),
+            "{err}"
+        );
+        let err = Classifier::from_toml("[[category]]\nname = \"ktv\"\ntags=[\"amenity\"]\n")
+            .unwrap_err();
         assert!(err.to_string().contains("not key=value"), "{err}");
     }
 }

@@ -18,6 +18,8 @@ pub const WATER_CHUNK_SEGMENTS: usize = 32;
 /// A venue's door point with (venue index, category), so the scan filters without touching the venue.
 type PointEntry = GeomWithData<[f64; 2], (u32, Category)>;
 type BoxEntry = GeomWithData<Rectangle<[f64; 2]>, u32>;
+/// A water chunk's box with (water index, chunk index).
+type ChunkEntry = GeomWithData<Rectangle<[f64; 2]>, (u32, u32)>;
 
 /// A school prepared for measurement.
 #[derive(Debug, Clone)]
@@ -37,12 +39,11 @@ impl PreparedSchool {
         let (area, point) = match &s.site {
             Site::Area(mp) => {
                 let area = PreparedArea::new(mp);
-                let point = mp
-                    .0
-                    .first()
-                    .and_then(|p| p.exterior().0.first())
-                    .map(|c| (c.x, c.y))
-                    .unwrap_or((0.0, 0.0));
+                let point =
+                    mp.0.first()
+                        .and_then(|p| p.exterior().0.first())
+                        .map(|c| (c.x, c.y))
+                        .unwrap_or((0.0, 0.0));
                 (area, point)
             }
             Site::Point(p) => (None, (p.x(), p.y())),
@@ -52,7 +53,12 @@ impl PreparedSchool {
             None => [point.0, point.1, point.0, point.1],
         };
         for &(x, y) in &gates {
-            bbox = [bbox[0].min(x), bbox[1].min(y), bbox[2].max(x), bbox[3].max(y)];
+            bbox = [
+                bbox[0].min(x),
+                bbox[1].min(y),
+                bbox[2].max(x),
+                bbox[3].max(y),
+            ];
         }
         PreparedSchool {
             area,
@@ -92,7 +98,7 @@ pub struct Index {
     pub footprint_of: Vec<u32>,
     pub water: Vec<PreparedWater>,
     /// Water chunks: data = (water index, chunk index).
-    pub water_tree: RTree<GeomWithData<Rectangle<[f64; 2]>, (u32, u32)>>,
+    pub water_tree: RTree<ChunkEntry>,
 }
 
 fn rect(b: [f64; 4]) -> Rectangle<[f64; 2]> {
@@ -100,7 +106,12 @@ fn rect(b: [f64; 4]) -> Rectangle<[f64; 2]> {
 }
 
 fn bbox_of(pts: &[LonLat]) -> [f64; 4] {
-    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
     for &(x, y) in pts {
         b = [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)];
     }
@@ -138,7 +149,9 @@ impl Index {
         let mut footprint_of = vec![u32::MAX; ds.venues.len()];
         for (i, v) in ds.venues.iter().enumerate() {
             match &v.footprint {
-                Footprint::Door(p) => points.push(PointEntry::new([p.x(), p.y()], (i as u32, v.category))),
+                Footprint::Door(p) => {
+                    points.push(PointEntry::new([p.x(), p.y()], (i as u32, v.category)))
+                }
                 Footprint::Area(mp) => {
                     footprint_of[i] = footprints.len() as u32;
                     footprints.push(PreparedFootprint {
@@ -172,7 +185,7 @@ impl Index {
         for (wi, w) in water.iter().enumerate() {
             for (ci, &c) in w.chunks.iter().enumerate() {
                 let b = bbox_of(w.shape.chunk(c));
-                chunk_entries.push(GeomWithData::new(rect(b), (wi as u32, ci as u32)));
+                chunk_entries.push(ChunkEntry::new(rect(b), (wi as u32, ci as u32)));
             }
         }
         let water_tree = RTree::bulk_load(chunk_entries);
@@ -201,7 +214,12 @@ mod tests {
             let b = [112.0, lat, 112.001, lat + 0.001];
             let e = expand_by_metres(b, 200.0);
             // A point 200 m due north/east/south/west of the box's edges lies inside the expansion.
-            for (corner, azi) in [((112.0005, lat + 0.001), 0.0), ((112.001, lat + 0.0005), 90.0), ((112.0005, lat), 180.0), ((112.0, lat + 0.0005), 270.0)] {
+            for (corner, azi) in [
+                ((112.0005, lat + 0.001), 0.0),
+                ((112.001, lat + 0.0005), 90.0),
+                ((112.0005, lat), 180.0),
+                ((112.0, lat + 0.0005), 270.0),
+            ] {
                 let p = karney::destination(corner, azi, 200.0);
                 assert!(e.contains_point(&[p.0, p.1]), "lat {lat} azi {azi}");
             }

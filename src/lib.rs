@@ -9,9 +9,18 @@
 //! The domain core ([`model`], [`geodesy`], [`measure`], [`index`], [`rules`], [`scan`], [`check`]) does
 //! no I/O; [`load`] and [`export`] read and write files; [`cli`] is the command line.
 
+pub mod check;
 pub mod classify;
-pub mod crs;
-pub mod geodesy;
-pub mod load;
-pub mod model;
 pub mod cli;
+pub mod crs;
+pub mod export;
+pub mod gen;
+pub mod geodesy;
+pub mod http;
+pub mod index;
+pub mod load;
+pub mod measure;
+pub mod model;
+pub mod rules;
+pub mod scan;
+pub mod tiles;

@@ -82,12 +82,22 @@ fn from_for<'a>(ps: &'a PreparedSchool, method: Method) -> (From<'a>, Method) {
     }
     match &ps.area {
         Some(a) => (From::Area(a), Method::Boundary),
-        None => (From::Points(std::slice::from_ref(&ps.point)), Method::Boundary),
+        None => (
+            From::Points(std::slice::from_ref(&ps.point)),
+            Method::Boundary,
+        ),
     }
 }
 
 /// Distance from a school (by method) to a venue.
-pub fn measure_venue(index: &Index, ps: &PreparedSchool, venue: usize, door: Option<LonLat>, method: Method, reach_m: f64) -> (Measured, Method) {
+pub fn measure_venue(
+    index: &Index,
+    ps: &PreparedSchool,
+    venue: usize,
+    door: Option<LonLat>,
+    method: Method,
+    reach_m: f64,
+) -> (Measured, Method) {
     let (from, used) = from_for(ps, method);
     let m = match (door, &from) {
         (Some(p), From::Area(a)) => a.to_point(p, reach_m),
@@ -103,7 +113,14 @@ pub fn measure_venue(index: &Index, ps: &PreparedSchool, venue: usize, door: Opt
                 From::Area(a) => a.to_paths(paths, &|q| fp.contains(q), reach_m),
                 From::Points(pts) => pts
                     .iter()
-                    .map(|&g| point_to_paths(g, fp.paths.iter().map(Vec::as_slice), fp.contains(g), reach_m))
+                    .map(|&g| {
+                        point_to_paths(
+                            g,
+                            fp.paths.iter().map(Vec::as_slice),
+                            fp.contains(g),
+                            reach_m,
+                        )
+                    })
                     .reduce(Measured::min)
                     .expect("at least one point"),
             }
@@ -121,7 +138,11 @@ impl PerMethod {
     fn new() -> Self {
         PerMethod { cache: [None; 3] }
     }
-    fn get(&mut self, rule: &Rule, f: impl FnOnce(Method) -> (Measured, Method)) -> (Measured, Method) {
+    fn get(
+        &mut self,
+        rule: &Rule,
+        f: impl FnOnce(Method) -> (Measured, Method),
+    ) -> (Measured, Method) {
         let m = rule.measures();
         let slot = match m {
             Method::Boundary => 0,
@@ -149,14 +170,19 @@ fn scan_school(ds: &Dataset, index: &Index, rules: &RuleSet, si: usize, out: &mu
             let mut cache = PerMethod::new();
             for &ri in applicable {
                 let rule = &rules.rules[ri as usize];
-                let (m, used) = cache.get(rule, |method| measure_venue(index, ps, vi, door, method, reach));
+                let (m, used) = cache.get(rule, |method| {
+                    measure_venue(index, ps, vi, door, method, reach)
+                });
                 if m.metres <= rule.limit_m {
                     out.push(Finding {
                         school: si as u32,
                         feature_type: FeatureType::Venue,
                         feature: vi as u32,
                         rule: ri,
-                        method: MethodUsed { rule: rule.method, measured: used },
+                        method: MethodUsed {
+                            rule: rule.method,
+                            measured: used,
+                        },
                         measured: m,
                         approximate,
                     });
@@ -176,7 +202,11 @@ fn scan_school(ds: &Dataset, index: &Index, rules: &RuleSet, si: usize, out: &mu
     if wmax > 0.0 {
         let reach = wmax + 1.0;
         let env = expand_by_metres(ps.bbox, wmax);
-        let mut hits: Vec<(u32, u32)> = index.water_tree.locate_in_envelope_intersecting(&env).map(|e| e.data).collect();
+        let mut hits: Vec<(u32, u32)> = index
+            .water_tree
+            .locate_in_envelope_intersecting(&env)
+            .map(|e| e.data)
+            .collect();
         hits.sort_unstable();
         for group in hits.chunk_by(|a, b| a.0 == b.0) {
             let wi = group[0].0 as usize;
@@ -186,7 +216,11 @@ fn scan_school(ds: &Dataset, index: &Index, rules: &RuleSet, si: usize, out: &mu
                 continue;
             }
             let pw = &index.water[wi];
-            let chunks = || group.iter().map(|&(_, ci)| pw.shape.chunk(pw.chunks[ci as usize]));
+            let chunks = || {
+                group
+                    .iter()
+                    .map(|&(_, ci)| pw.shape.chunk(pw.chunks[ci as usize]))
+            };
             let mut cache = PerMethod::new();
             for &ri in applicable {
                 let rule = &rules.rules[ri as usize];
@@ -208,7 +242,10 @@ fn scan_school(ds: &Dataset, index: &Index, rules: &RuleSet, si: usize, out: &mu
                         feature_type: FeatureType::Water,
                         feature: wi as u32,
                         rule: ri,
-                        method: MethodUsed { rule: rule.method, measured: used },
+                        method: MethodUsed {
+                            rule: rule.method,
+                            measured: used,
+                        },
                         measured: m,
                         approximate,
                     });

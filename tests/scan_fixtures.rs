@@ -18,7 +18,12 @@ fn dir() -> PathBuf {
 }
 
 fn input(name: &str, layer: LayerKind, crs: Option<Crs>) -> Input {
-    Input { path: dir().join(name), layer, crs, encoding: None }
+    Input {
+        path: dir().join(name),
+        layer,
+        crs,
+        encoding: None,
+    }
 }
 
 fn load(gcj: bool) -> Dataset {
@@ -33,7 +38,9 @@ fn load(gcj: bool) -> Dataset {
         venues,
         input("water.geojson", LayerKind::Water, None),
     ];
-    load_all(&inputs, &[], &LoadOptions::default()).expect("fixtures load").0
+    load_all(&inputs, &[], &LoadOptions::default())
+        .expect("fixtures load")
+        .0
 }
 
 fn expected() -> Value {
@@ -102,25 +109,49 @@ fn check_against_oracle(gcj: bool, method: &str) {
         }
         // Gate pairs exist only for schools with gates; other schools fall back to the boundary.
         let school = p["school_id"].as_str().unwrap();
-        let has_gate_pair = exp["pairs"].as_array().unwrap().iter().any(|q| q["school_id"] == school && q["feature_id"] == feature && q["method"] == "gate");
-        let wanted = if method == "gate" { m == "gate" || (m == "boundary" && !has_gate_pair) } else { m == "boundary" };
+        let has_gate_pair = exp["pairs"].as_array().unwrap().iter().any(|q| {
+            q["school_id"] == school && q["feature_id"] == feature && q["method"] == "gate"
+        });
+        let wanted = if method == "gate" {
+            m == "gate" || (m == "boundary" && !has_gate_pair)
+        } else {
+            m == "boundary"
+        };
         if wanted {
             want.insert((school.to_string(), feature.to_string()), p);
         }
     }
-    assert_eq!(got.keys().collect::<Vec<_>>(), want.keys().collect::<Vec<_>>(), "same pairs within 1000 m");
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "same pairs within 1000 m"
+    );
     let tol_m = if gcj { 1e-3 } else { 1e-4 };
     for (k, p) in &want {
         let f = &got[k];
         let d = p["distance_m"].as_f64().unwrap();
-        assert!((f.measured.metres - d).abs() < tol_m, "{k:?}: {} vs oracle {d}", f.measured.metres);
+        assert!(
+            (f.measured.metres - d).abs() < tol_m,
+            "{k:?}: {} vs oracle {d}",
+            f.measured.metres
+        );
         assert_eq!(f.approximate, p["approximate"].as_bool().unwrap(), "{k:?}");
         if !gcj && p["method"] == "boundary" && d < 250.0 {
             // The measured line's ends agree with the oracle's to 1e-7° (1 cm). (Only for the designed
             // cases: far pairs such as a river 926 m away run parallel to an edge, where the nearest
             // points are not unique.)
-            assert!(close(f.measured.from, &p["school_point"], 1e-7), "{k:?} from {:?} vs {}", f.measured.from, p["school_point"]);
-            assert!(close(f.measured.to, &p["feature_point"], 1e-7), "{k:?} to {:?} vs {}", f.measured.to, p["feature_point"]);
+            assert!(
+                close(f.measured.from, &p["school_point"], 1e-7),
+                "{k:?} from {:?} vs {}",
+                f.measured.from,
+                p["school_point"]
+            );
+            assert!(
+                close(f.measured.to, &p["feature_point"], 1e-7),
+                "{k:?} to {:?} vs {}",
+                f.measured.to,
+                p["feature_point"]
+            );
         }
     }
 }
@@ -149,12 +180,26 @@ fn findings_under(rules: &str) -> Vec<(String, String, String, String, f64, bool
         .iter()
         .map(|f| {
             let r = perimeter::export::findings::record(&ds, &rules, f);
-            (r.school_id.to_string(), r.feature_id.to_string(), r.rule_id.to_string(), r.method.to_string(), r.distance_m, r.approximate)
+            (
+                r.school_id.to_string(),
+                r.feature_id.to_string(),
+                r.rule_id.to_string(),
+                r.method.to_string(),
+                r.distance_m,
+                r.approximate,
+            )
         })
         .collect()
 }
 
-fn row(s: &str, f: &str, r: &str, m: &str, d: f64, a: bool) -> (String, String, String, String, f64, bool) {
+fn row(
+    s: &str,
+    f: &str,
+    r: &str,
+    m: &str,
+    d: f64,
+    a: bool,
+) -> (String, String, String, String, f64, bool) {
     (s.into(), f.into(), r.into(), m.into(), d, a)
 }
 
@@ -185,14 +230,49 @@ fn guangdong_rules_on_the_fixtures() {
     // boundary. Kindergartens: 100 m, so S08/V08 at 150 m is not a finding.
     let want = vec![
         row("S01", "V01", "gd_internet_cafe_200", "boundary", 0.0, false),
-        row("S01", "V02", "gd_internet_cafe_200", "boundary", 199.95, false),
-        row("S02", "V04", "gd_entertainment_school_200", "walking→boundary", 30.0, false),
+        row(
+            "S01",
+            "V02",
+            "gd_internet_cafe_200",
+            "boundary",
+            199.95,
+            false,
+        ),
+        row(
+            "S02",
+            "V04",
+            "gd_entertainment_school_200",
+            "walking→boundary",
+            30.0,
+            false,
+        ),
         row("S03", "V05", "gd_lottery_200", "boundary", 170.0, false),
-        row("S04", "V06", "gd_entertainment_school_200", "walking→boundary", 150.0, true),
-        row("S05", "V07", "gd_entertainment_school_200", "walking→gate", 190.0, false),
+        row(
+            "S04",
+            "V06",
+            "gd_entertainment_school_200",
+            "walking→boundary",
+            150.0,
+            true,
+        ),
+        row(
+            "S05",
+            "V07",
+            "gd_entertainment_school_200",
+            "walking→gate",
+            190.0,
+            false,
+        ),
         row("S06", "W01", "gd_water_200", "boundary", 150.0, false),
         row("S07", "W02", "gd_water_200", "boundary", 180.0, false),
-        row("S10", "V10", "gd_entertainment_school_200", "walking→boundary", 195.0, false),
+        row(
+            "S10",
+            "V10",
+            "gd_entertainment_school_200",
+            "walking→boundary",
+            195.0,
+            false,
+        ),
     ];
     assert_eq!(findings_under("guangdong"), want);
 }

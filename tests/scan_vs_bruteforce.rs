@@ -65,7 +65,13 @@ fn case() -> impl Strategy<Value = Case> {
     );
     let venue = (-0.014f64..0.014, -0.014f64..0.014, prop::bool::ANY);
     // Near-limit venues: school index, edge, position along it, offset from the limit (m).
-    let near = (0usize..4, 0usize..4, 0.05f64..0.95, -0.05f64..0.05, prop::bool::ANY);
+    let near = (
+        0usize..4,
+        0usize..4,
+        0.05f64..0.95,
+        -0.05f64..0.05,
+        prop::bool::ANY,
+    );
     (
         prop::collection::vec(school, 1..5),
         prop::collection::vec(venue, 20..120),
@@ -83,7 +89,16 @@ fn case() -> impl Strategy<Value = Case> {
                 .collect();
             let mut venues: Vec<(LL, Category)> = vs
                 .iter()
-                .map(|&(dx, dy, ktv)| ((base.0 + dx, base.1 + dy), if ktv { Category::Ktv } else { Category::InternetCafe }))
+                .map(|&(dx, dy, ktv)| {
+                    (
+                        (base.0 + dx, base.1 + dy),
+                        if ktv {
+                            Category::Ktv
+                        } else {
+                            Category::InternetCafe
+                        },
+                    )
+                })
                 .collect();
             for &(si, edge, t, off, ktv) in &ns {
                 let (ring, _) = &schools[si % schools.len()];
@@ -95,8 +110,19 @@ fn case() -> impl Strategy<Value = Case> {
                 let out1 = karney::destination(on_edge, azi + 90.0, 200.0 + off);
                 let out2 = karney::destination(on_edge, azi - 90.0, 200.0 + off);
                 let c = ring[0];
-                let far = if karney::distance_m(c, out1) > karney::distance_m(c, out2) { out1 } else { out2 };
-                venues.push((far, if ktv { Category::Ktv } else { Category::InternetCafe }));
+                let far = if karney::distance_m(c, out1) > karney::distance_m(c, out2) {
+                    out1
+                } else {
+                    out2
+                };
+                venues.push((
+                    far,
+                    if ktv {
+                        Category::Ktv
+                    } else {
+                        Category::InternetCafe
+                    },
+                ));
             }
             Case { schools, venues }
         })
@@ -118,7 +144,11 @@ fn dataset(c: &Case) -> Dataset {
             )])),
             gates: gates
                 .iter()
-                .map(|&(x, y)| Gate { id: None, name: None, point: Point::new(x, y) })
+                .map(|&(x, y)| Gate {
+                    id: None,
+                    name: None,
+                    point: Point::new(x, y),
+                })
                 .collect(),
             pupils: None,
         })
@@ -138,7 +168,11 @@ fn dataset(c: &Case) -> Dataset {
             footprint: Footprint::Door(Point::new(x, y)),
         })
         .collect();
-    Dataset { schools, venues, water: vec![] }
+    Dataset {
+        schools,
+        venues,
+        water: vec![],
+    }
 }
 
 /// Brute force: every school × every venue with the oracle.
@@ -150,7 +184,10 @@ fn brute(c: &Case) -> Vec<(usize, usize, f64)> {
             let d = match cat {
                 Category::InternetCafe => oracle::rings_to_point(&g, std::slice::from_ref(ring), p),
                 _ if gates.is_empty() => oracle::rings_to_point(&g, std::slice::from_ref(ring), p),
-                _ => gates.iter().map(|&q| oracle::dist(&g, q, p)).fold(f64::INFINITY, f64::min),
+                _ => gates
+                    .iter()
+                    .map(|&q| oracle::dist(&g, q, p))
+                    .fold(f64::INFINITY, f64::min),
             };
             out.push((si, vi, d));
         }

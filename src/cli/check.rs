@@ -1,7 +1,6 @@
 //! `perimeter check`: may a venue of a category open at this point?
 
 use clap::Args;
-use serde_json::json;
 
 use super::common::{load_dataset, load_rules, Progress};
 use super::{Failure, InputArgs};
@@ -36,13 +35,21 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> Result<(), Failure> {
-    let category: Category = args.category.parse().map_err(|e| Failure::input(anyhow::anyhow!("--category: {e}")))?;
-    let crs: Crs = args.crs.parse().map_err(|e| Failure::input(anyhow::anyhow!("--crs: {e}")))?;
+    let category: Category = args
+        .category
+        .parse()
+        .map_err(|e| Failure::input(anyhow::anyhow!("--category: {e}")))?;
+    let crs: Crs = args
+        .crs
+        .parse()
+        .map_err(|e| Failure::input(anyhow::anyhow!("--crs: {e}")))?;
     let point = ToWgs84::new(&crs)
         .and_then(|t| t.convert(args.lon, args.lat))
         .map_err(|e| Failure::input(anyhow::anyhow!("--lon/--lat: {e}")))?;
     if args.inputs.schools.is_empty() && args.inputs.osm.is_empty() {
-        return Err(Failure::input(anyhow::anyhow!("no schools: give --schools (and --gates) or --osm")));
+        return Err(Failure::input(anyhow::anyhow!(
+            "no schools: give --schools (and --gates) or --osm"
+        )));
     }
     let rules = load_rules(&args.rules)?;
     let progress = Progress::new();
@@ -52,58 +59,53 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
     progress.finish();
     let answer = check_site(&ds, &index, &rules, point, category);
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&to_json(&ds, &rules, &answer)).map_err(Failure::internal)?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&answer.record(&ds, &rules)).map_err(Failure::internal)?
+        );
     } else {
         print_text(&ds, &rules, &answer);
     }
     Ok(())
 }
 
-/// The JSON form of a site check (the server answers the same).
-pub fn to_json(ds: &Dataset, rules: &RuleSet, a: &SiteCheck) -> serde_json::Value {
-    let breaches: Vec<_> = a
-        .breaches
-        .iter()
-        .map(|b| {
-            let s = &ds.schools[b.school as usize];
-            let r = &rules.rules[b.rule as usize];
-            json!({
-                "school_id": s.id, "school_name": s.name, "school_kind": s.kind.as_str(),
-                "rule_id": r.id, "method": b.method.label(), "limit_m": r.limit_m,
-                "distance_m": crate::export::findings::round_cm(b.measured.metres),
-                "legal_basis": r.basis, "approximate": b.approximate,
-                "line": [[b.measured.from.0, b.measured.from.1], [b.measured.to.0, b.measured.to.1]],
-            })
-        })
-        .collect();
-    let nearest = a.nearest.map(|(si, m)| {
-        let s = &ds.schools[si as usize];
-        json!({"school_id": s.id, "school_name": s.name, "distance_m": crate::export::findings::round_cm(m.metres)})
-    });
-    json!({
-        "lon": a.point.0, "lat": a.point.1, "category": a.category.as_str(), "rules": rules.id,
-        "allowed": a.allowed, "unregulated": a.unregulated, "breaches": breaches, "nearest_school": nearest,
-    })
-}
-
 fn print_text(ds: &Dataset, rules: &RuleSet, a: &SiteCheck) {
     let cat = a.category;
     if a.allowed {
-        println!("可以 / ALLOWED: a {} ({}) may open at ({:.7}, {:.7}) under rules '{}'.", cat, cat.label_zh(), a.point.0, a.point.1, rules.id);
+        println!(
+            "可以 / ALLOWED: a {} ({}) may open at ({:.7}, {:.7}) under rules '{}'.",
+            cat,
+            cat.label_zh(),
+            a.point.0,
+            a.point.1,
+            rules.id
+        );
         if a.unregulated {
             println!("  no rule of this set concerns category '{cat}'.");
         }
         match a.nearest {
             Some((si, m)) => {
                 let s = &ds.schools[si as usize];
-                println!("  nearest school: {} ({}) at {:.2} m", s.name, s.id, m.metres);
+                println!(
+                    "  nearest school: {} ({}) at {:.2} m",
+                    s.name, s.id, m.metres
+                );
             }
-            None if !a.unregulated => println!("  no school within {} m", crate::check::NEAREST_SEARCH_M),
+            None if !a.unregulated => {
+                println!("  no school within {} m", crate::check::NEAREST_SEARCH_M)
+            }
             None => {}
         }
         return;
     }
-    println!("不可以 / REFUSED: a {} ({}) may not open at ({:.7}, {:.7}) under rules '{}':", cat, cat.label_zh(), a.point.0, a.point.1, rules.id);
+    println!(
+        "不可以 / REFUSED: a {} ({}) may not open at ({:.7}, {:.7}) under rules '{}':",
+        cat,
+        cat.label_zh(),
+        a.point.0,
+        a.point.1,
+        rules.id
+    );
     for b in &a.breaches {
         let s = &ds.schools[b.school as usize];
         let r = &rules.rules[b.rule as usize];
@@ -115,7 +117,11 @@ fn print_text(ds: &Dataset, rules: &RuleSet, a: &SiteCheck) {
             b.measured.metres,
             r.limit_m,
             b.method.label(),
-            if b.approximate { " (approximate: school known only as a point)" } else { "" },
+            if b.approximate {
+                " (approximate: school known only as a point)"
+            } else {
+                ""
+            },
             r.id,
             r.basis
         );

@@ -74,14 +74,25 @@ impl InputArgs {
         let encoding = match self.encoding.as_deref() {
             None => None,
             Some(label) => Some(
-                encoding_rs::Encoding::for_label(label.as_bytes())
-                    .with_context(|| format!("--encoding: unknown encoding '{label}' (try utf-8, gbk, gb18030)"))?,
+                encoding_rs::Encoding::for_label(label.as_bytes()).with_context(|| {
+                    format!("--encoding: unknown encoding '{label}' (try utf-8, gbk, gb18030)")
+                })?,
             ),
         };
         let mut out = Vec::new();
         for (paths, layer, flag, crs) in [
-            (&self.schools, LayerKind::Schools, "schools-crs", &self.schools_crs),
-            (&self.venues, LayerKind::Venues, "venues-crs", &self.venues_crs),
+            (
+                &self.schools,
+                LayerKind::Schools,
+                "schools-crs",
+                &self.schools_crs,
+            ),
+            (
+                &self.venues,
+                LayerKind::Venues,
+                "venues-crs",
+                &self.venues_crs,
+            ),
             (&self.water, LayerKind::Water, "water-crs", &self.water_crs),
             (&self.gates, LayerKind::Gates, "gates-crs", &self.gates_crs),
         ] {
@@ -103,15 +114,16 @@ impl InputArgs {
         let fields = match &self.fields {
             None => FieldMap::default(),
             Some(p) => {
-                let text = std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?;
-                FieldMap::from_toml(&text)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
+                let text =
+                    std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?;
+                FieldMap::from_toml(&text).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?
             }
         };
         let classifier = match &self.categories {
             None => Classifier::default(),
             Some(p) => {
-                let text = std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?;
+                let text =
+                    std::fs::read_to_string(p).with_context(|| format!("{}", p.display()))?;
                 Classifier::from_toml(&text).with_context(|| format!("{}", p.display()))?
             }
         };

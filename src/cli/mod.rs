@@ -6,6 +6,7 @@ mod gen;
 mod inputs;
 mod load;
 mod scan;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -31,6 +32,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Generate a deterministic synthetic county, city or province.
     Gen(gen::GenArgs),
+    /// Serve the findings over HTTP: OGC API – Features, vector tiles, site checks and the web map.
+    Serve(serve::ServeArgs),
 }
 
 /// An error at the binary's edge, with its exit code: 2 for bad input or usage, 1 for internal errors.
@@ -64,6 +67,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Scan(args) => scan::run(args),
         Command::Check(args) => check::run(args),
         Command::Gen(args) => gen::run(args),
+        Command::Serve(args) => serve::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

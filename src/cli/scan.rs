@@ -54,14 +54,17 @@ pub fn run(args: ScanArgs) -> Result<(), Failure> {
     let write = || -> anyhow::Result<Summary> {
         let p = args.out.join("findings.geojson");
         let f = File::create(&p).with_context(|| p.display().to_string())?;
-        findings::write_geojson(BufWriter::new(f), &ds, &rules, &found).with_context(|| p.display().to_string())?;
+        findings::write_geojson(BufWriter::new(f), &ds, &rules, &found)
+            .with_context(|| p.display().to_string())?;
         let p = args.out.join("findings.csv");
         let f = File::create(&p).with_context(|| p.display().to_string())?;
-        findings::write_csv(BufWriter::new(f), &ds, &rules, &found).with_context(|| p.display().to_string())?;
+        findings::write_csv(BufWriter::new(f), &ds, &rules, &found)
+            .with_context(|| p.display().to_string())?;
         let summary = findings::summarise(&ds, &rules, &found);
         let p = args.out.join("summary.json");
         let f = File::create(&p).with_context(|| p.display().to_string())?;
-        serde_json::to_writer_pretty(BufWriter::new(f), &summary).with_context(|| p.display().to_string())?;
+        serde_json::to_writer_pretty(BufWriter::new(f), &summary)
+            .with_context(|| p.display().to_string())?;
         Ok(summary)
     };
     let summary = write().map_err(Failure::internal)?;
@@ -84,17 +87,30 @@ fn print_table(s: &Summary, top: usize) {
         s.schools, s.venues, s.water, s.findings, s.schools_with_findings
     );
     if !s.by_category.is_empty() {
-        let cats: Vec<String> = s.by_category.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let cats: Vec<String> = s
+            .by_category
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
         println!("by category: {}", cats.join(", "));
     }
     if s.by_school.is_empty() {
         return;
     }
     println!();
-    println!("{:<4} {:<28} {:<18} {:<12} {:>8} {:>6} {:>6} {:>10}", "#", "school", "kind", "township", "findings", "venues", "water", "nearest m");
+    println!(
+        "{:<4} {:<28} {:<18} {:<12} {:>8} {:>6} {:>6} {:>10}",
+        "#", "school", "kind", "township", "findings", "venues", "water", "nearest m"
+    );
     for (i, c) in s.by_school.iter().take(top).enumerate() {
         let name: String = c.school_name.chars().take(14).collect();
-        let town: String = c.township.as_deref().unwrap_or("-").chars().take(6).collect();
+        let town: String = c
+            .township
+            .as_deref()
+            .unwrap_or("-")
+            .chars()
+            .take(6)
+            .collect();
         println!(
             "{:<4} {} {:<18} {} {:>8} {:>6} {:>6} {:>10.2}{}",
             i + 1,
@@ -105,11 +121,18 @@ fn print_table(s: &Summary, top: usize) {
             c.venues,
             c.water,
             c.nearest_m,
-            if c.approximate { "  (approximate: point only)" } else { "" }
+            if c.approximate {
+                "  (approximate: point only)"
+            } else {
+                ""
+            }
         );
     }
     if s.by_school.len() > top {
-        println!("… and {} more schools (see summary.json)", s.by_school.len() - top);
+        println!(
+            "… and {} more schools (see summary.json)",
+            s.by_school.len() - top
+        );
     }
 }
 

@@ -63,11 +63,7 @@ impl Crs {
                 let one_line: String = def.split_whitespace().collect::<Vec<_>>().join(" ");
                 if one_line.len() > 60 {
                     // WKT: show its name, e.g. PROJCS["CGCS2000_3_Degree_GK_CM_111E", ...
-                    let name = one_line
-                        .split('"')
-                        .nth(1)
-                        .unwrap_or("custom")
-                        .to_string();
+                    let name = one_line.split('"').nth(1).unwrap_or("custom").to_string();
                     format!("WKT {name}")
                 } else {
                     one_line
@@ -103,7 +99,12 @@ impl FromStr for Crs {
             .collect::<String>()
             .to_ascii_lowercase();
         match key.as_str() {
-            "wgs84" | "epsg:4326" | "4326" | "crs84" | "ogc:crs84" | "urn:ogc:def:crs:ogc:1.3:crs84"
+            "wgs84"
+            | "epsg:4326"
+            | "4326"
+            | "crs84"
+            | "ogc:crs84"
+            | "urn:ogc:def:crs:ogc:1.3:crs84"
             | "urn:ogc:def:crs:epsg::4326" => return Ok(Crs::Wgs84),
             "cgcs2000" | "epsg:4490" | "4490" | "urn:ogc:def:crs:epsg::4490" => {
                 return Ok(Crs::Cgcs2000)
@@ -121,9 +122,16 @@ impl FromStr for Crs {
             }
         }
         let upper = t.to_ascii_uppercase();
-        let is_wkt = ["PROJCS[", "GEOGCS[", "PROJCRS[", "GEOGCRS[", "GEODCRS[", "COMPD_CS["]
-            .iter()
-            .any(|p| upper.starts_with(p));
+        let is_wkt = [
+            "PROJCS[",
+            "GEOGCS[",
+            "PROJCRS[",
+            "GEOGCRS[",
+            "GEODCRS[",
+            "COMPD_CS[",
+        ]
+        .iter()
+        .any(|p| upper.starts_with(p));
         if t.starts_with("+proj=") || is_wkt {
             return Ok(Crs::Proj(t.to_string()));
         }

@@ -89,7 +89,12 @@ pub fn record<'a>(ds: &'a Dataset, rules: &'a RuleSet, f: &Finding) -> FindingRe
 
 /// Writes a GeoJSON FeatureCollection, one Feature per finding; geometry = the measured line
 /// (school side → feature side), coordinates in WGS84 to 1e-7° (1 cm).
-pub fn write_geojson(mut w: impl Write, ds: &Dataset, rules: &RuleSet, findings: &[Finding]) -> io::Result<()> {
+pub fn write_geojson(
+    mut w: impl Write,
+    ds: &Dataset,
+    rules: &RuleSet,
+    findings: &[Finding],
+) -> io::Result<()> {
     w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
     for (i, f) in findings.iter().enumerate() {
         if i > 0 {
@@ -110,7 +115,12 @@ pub fn write_geojson(mut w: impl Write, ds: &Dataset, rules: &RuleSet, findings:
 }
 
 /// Writes the findings as CSV (UTF-8 with BOM), columns [`FIELDS`] plus the measured line's ends.
-pub fn write_csv(mut w: impl Write, ds: &Dataset, rules: &RuleSet, findings: &[Finding]) -> io::Result<()> {
+pub fn write_csv(
+    mut w: impl Write,
+    ds: &Dataset,
+    rules: &RuleSet,
+    findings: &[Finding],
+) -> io::Result<()> {
     w.write_all("\u{feff}".as_bytes())?;
     let mut cw = csv::Writer::from_writer(w);
     let mut header: Vec<&str> = FIELDS.to_vec();
@@ -198,7 +208,9 @@ pub fn summarise(ds: &Dataset, rules: &RuleSet, findings: &[Finding]) -> Summary
             FeatureType::Water => e.water += 1,
         }
         e.nearest_m = e.nearest_m.min(r.distance_m);
-        *by_township.entry(r.township.unwrap_or("(unknown)").to_string()).or_insert(0) += 1;
+        *by_township
+            .entry(r.township.unwrap_or("(unknown)").to_string())
+            .or_insert(0) += 1;
         let cat = match f.feature_type {
             FeatureType::Venue => r.category.to_string(),
             FeatureType::Water => format!("water:{}", r.category),

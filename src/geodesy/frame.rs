@@ -100,14 +100,21 @@ mod tests {
     fn frame_distance_matches_mid_latitude_and_karney() {
         for lat0 in [0.0, 22.5, 33.5, 43.7, 53.0, -35.0] {
             let f = LocalFrame::new(112.4, lat0);
-            for (dx, dy, ex, ey) in [(0.0, 1500.0, 120.0, 1700.0), (-900.0, -800.0, -1100.0, -650.0), (300.0, 0.0, 480.0, 60.0)] {
+            for (dx, dy, ex, ey) in [
+                (0.0, 1500.0, 120.0, 1700.0),
+                (-900.0, -800.0, -1100.0, -650.0),
+                (300.0, 0.0, 480.0, 60.0),
+            ] {
                 let a = f.to_lon_lat(dx, dy);
                 let b = f.to_lon_lat(ex, ey);
                 let fast = f.distance_m([dx, dy], [ex, ey]);
                 let mid = ground_distance_m(a, b);
                 let exact = karney::distance_m(a, b);
                 assert!((fast - mid).abs() < 1e-6, "lat {lat0}: {fast} vs {mid}");
-                assert!((fast - exact).abs() < 1e-5, "lat {lat0}: {fast} vs karney {exact}");
+                assert!(
+                    (fast - exact).abs() < 1e-5,
+                    "lat {lat0}: {fast} vs karney {exact}"
+                );
             }
         }
     }

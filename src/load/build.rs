@@ -1,0 +1,380 @@
+//! Raw features → schools, venues, water bodies and gates, through the field names of
+//! [`super::fields::FieldMap`].
+//!
+//! Per layer:
+//! - **id**: the id attribute; when a layer has none, `<file stem>:<index>` (e.g. `schools:12`). Ids must
+//!   be unique within a file (a duplicate is a bad feature). Gates must name their school
+//!   (`school_id`); their own id is optional.
+//! - **name**: required for schools. A venue needs a name unless it states its category (a record
+//!   with neither cannot be classified); water bodies may be unnamed (empty string).
+//! - **kind / category**: an explicit attribute wins and must be a known value (an unknown value is
+//!   an error naming the attribute and the value; school kinds and water kinds accept their Chinese
+//!   words, categories their machine names and Chinese labels). Otherwise schools and water take their
+//!   kind from the name (else `other`); venues are classified from name and business scope.
+//! - **geometry**: schools: Polygon/MultiPolygon → [`Site::Area`], Point → [`Site::Point`] (approximate);
+//!   venues: Point → [`Footprint::Door`], Polygon/MultiPolygon → [`Footprint::Area`]; water:
+//!   Polygon/MultiPolygon → area, LineString/MultiLineString → line; gates: Point. A MultiPoint of one
+//!   point counts as a Point. Anything else is a bad feature.
+//!
+//! With `skip_invalid`, bad features go to the returned [`Skipped`] list and the rest load.
+
+use std::collections::HashMap;
+
+use geo_types::{Geometry, MultiLineString, MultiPolygon, Point};
+
+use super::fields::Field;
+use super::report::{feature_label, reject, Bad};
+use super::{LayerKind, LoadError, LoadOptions, RawFeature, RawLayer, Skipped};
+use crate::model::{
+    Category, Footprint, Gate, School, SchoolKind, Site, Venue, WaterBody, WaterGeom, WaterKind,
+};
+
+/// A feature's attributes as seen through the field map.
+struct Attrs<'a> {
+    feature: &'a RawFeature,
+    opts: &'a LoadOptions,
+    layer: LayerKind,
+}
+
+impl<'a> Attrs<'a> {
+    /// The attribute name (as the file spells it) holding `field`.
+    fn key(&self, field: Field) -> Option<&'a str> {
+        self.opts.fields.resolve(
+            self.layer,
+            field,
+            self.feature.props.iter().map(|(k, _)| k.as_str()),
+        )
+    }
+
+    /// `(attribute name, trimmed value)` for `field`, when present and not empty.
+    fn get(&self, field: Field) -> Option<(&'a str, &'a str)> {
+        let key = self.key(field)?;
+        let value = self.feature.get(key)?.trim();
+        (!value.is_empty()).then_some((key, value))
+    }
+
+    fn text(&self, field: Field) -> Option<String> {
+        self.get(field).map(|(_, v)| v.to_string())
+    }
+
+    fn required(&self, field: Field, what: &str) -> Result<String, Bad> {
+        self.text(field).ok_or_else(|| {
+            Bad::new(
+                field.as_str(),
+                format!(
+                    "{what} is missing or empty (attribute names recognised: {}; add yours in the --fields config)",
+                    field.defaults().join(", ")
+                ),
+            )
+        })
+    }
+}
+
+fn point_of(g: &Geometry<f64>) -> Option<Point<f64>> {
+    match g {
+        Geometry::Point(p) => Some(*p),
+        Geometry::MultiPoint(m) if m.0.len() == 1 => Some(m.0[0]),
+        _ => None,
+    }
+}
+
+fn area_of(g: &Geometry<f64>) -> Option<MultiPolygon<f64>> {
+    match g {
+        Geometry::Polygon(p) => Some(MultiPolygon(vec![p.clone()])),
+        Geometry::MultiPolygon(m) => Some(m.clone()),
+        _ => None,
+    }
+}
+
+fn type_name(g: &Geometry<f64>) -> &'static str {
+    match g {
+        Geometry::Point(_) => "Point",
+        Geometry::Line(_) => "Line",
+        Geometry::LineString(_) => "LineString",
+        Geometry::Polygon(_) => "Polygon",
+        Geometry::MultiPoint(_) => "MultiPoint",
+        Geometry::MultiLineString(_) => "MultiLineString",
+        Geometry::MultiPolygon(_) => "MultiPolygon",
+        Geometry::GeometryCollection(_) => "GeometryCollection",
+        Geometry::Rect(_) => "Rect",
+        Geometry::Triangle(_) => "Triangle",
+    }
+}
+
+fn wrong_geometry(what: &str, expected: &str, g: &Geometry<f64>) -> Bad {
+    Bad::new(
+        "geometry",
+        format!("{what} must be {expected}, not a {}", type_name(g)),
+    )
+}
+
+/// Runs `make` over every feature of `raw`, with ids checked for duplicates; bad features fail or are
+/// skipped.
+fn each<T>(
+    raw: &RawLayer,
+    opts: &LoadOptions,
+    layer: LayerKind,
+    mut make: impl FnMut(&Attrs<'_>, String) -> Result<T, Bad>,
+) -> Result<(Vec<T>, Vec<Skipped>), LoadError> {
+    let stem = raw
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| layer.as_str().to_string());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut out = Vec::with_capacity(raw.features.len());
+    let mut skipped = Vec::new();
+    for feature in &raw.features {
+        let attrs = Attrs {
+            feature,
+            opts,
+            layer,
+        };
+        let explicit_id = attrs.get(Field::Id);
+        let label = feature_label(feature.index, None, explicit_id.map(|(_, v)| v));
+        let id = explicit_id
+            .map(|(_, v)| v.to_string())
+            .unwrap_or_else(|| format!("{stem}:{}", feature.index));
+        let result = match (layer, explicit_id, seen.get(&id).copied()) {
+            (LayerKind::Gates, _, _) => make(&attrs, id),
+            (_, Some((key, value)), Some(first)) => Err(Bad::new(
+                key,
+                format!("duplicate id '{value}' (feature #{first} has it too)"),
+            )),
+            _ => {
+                seen.insert(id.clone(), feature.index);
+                make(&attrs, id)
+            }
+        };
+        match result {
+            Ok(v) => out.push(v),
+            Err(bad) => reject(&raw.path, opts.skip_invalid, &mut skipped, label, bad)?,
+        }
+    }
+    Ok((out, skipped))
+}
+
+/// Schools from a raw layer.
+pub fn schools(
+    raw: &RawLayer,
+    opts: &LoadOptions,
+) -> Result<(Vec<School>, Vec<Skipped>), LoadError> {
+    each(raw, opts, LayerKind::Schools, |a, id| {
+        let name = a.required(Field::Name, "the school's name")?;
+        let kind = match a.get(Field::Kind) {
+            Some((key, value)) => value
+                .parse::<SchoolKind>()
+                .map_err(|e| Bad::new(key, e.to_string()))?,
+            None => SchoolKind::from_name(&name).unwrap_or(SchoolKind::Other),
+        };
+        let pupils = match a.get(Field::Pupils) {
+            None => None,
+            Some((key, value)) => Some(parse_count(value).map_err(|m| Bad::new(key, m))?),
+        };
+        let g = &a.feature.geometry;
+        let site = match (area_of(g), point_of(g)) {
+            (Some(area), _) => Site::Area(area),
+            (None, Some(p)) => Site::Point(p),
+            _ => {
+                return Err(wrong_geometry(
+                    "a school",
+                    "a Polygon, a MultiPolygon or a Point",
+                    g,
+                ))
+            }
+        };
+        Ok(School {
+            id,
+            name,
+            kind,
+            township: a.text(Field::Township),
+            site,
+            gates: Vec::new(),
+            pupils,
+        })
+    })
+}
+
+/// A head count: a non-negative whole number (`1200`, `1200.0`).
+fn parse_count(text: &str) -> Result<u32, String> {
+    let v: f64 = text
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number"))?;
+    if v.is_finite() && v >= 0.0 && v.fract() == 0.0 && v <= f64::from(u32::MAX) {
+        Ok(v as u32)
+    } else {
+        Err(format!("'{text}' is not a whole number of pupils"))
+    }
+}
+
+/// A category from an attribute: its machine name (`internet_cafe`) or its Chinese label (网吧).
+fn parse_category(value: &str) -> Result<Category, String> {
+    value
+        .parse::<Category>()
+        .or_else(|e| {
+            Category::ALL
+                .into_iter()
+                .find(|c| c.label_zh() == value.trim())
+                .ok_or(e)
+        })
+        .map_err(|e| e.to_string())
+}
+
+/// Venues from a raw layer.
+pub fn venues(raw: &RawLayer, opts: &LoadOptions) -> Result<(Vec<Venue>, Vec<Skipped>), LoadError> {
+    each(raw, opts, LayerKind::Venues, |a, id| {
+        let explicit = match a.get(Field::Category) {
+            None => None,
+            Some((key, value)) => Some(parse_category(value).map_err(|m| Bad::new(key, m))?),
+        };
+        let name = match explicit {
+            Some(_) => a.text(Field::Name).unwrap_or_default(),
+            None => a.required(
+                Field::Name,
+                "the venue's name (needed to classify it when no category is given)",
+            )?,
+        };
+        let scope = a.text(Field::Scope);
+        let category =
+            explicit.unwrap_or_else(|| opts.classifier.classify(&name, |_| None, scope.as_deref()));
+        let g = &a.feature.geometry;
+        let footprint = match (point_of(g), area_of(g)) {
+            (Some(p), _) => Footprint::Door(p),
+            (None, Some(area)) => Footprint::Area(area),
+            _ => return Err(wrong_geometry("a venue", "a Point or a Polygon", g)),
+        };
+        Ok(Venue {
+            id,
+            name,
+            category,
+            licence: a.text(Field::Licence),
+            address: a.text(Field::Address),
+            scope,
+            status: a.text(Field::Status),
+            footprint,
+        })
+    })
+}
+
+/// Water bodies from a raw layer.
+pub fn water(
+    raw: &RawLayer,
+    opts: &LoadOptions,
+) -> Result<(Vec<WaterBody>, Vec<Skipped>), LoadError> {
+    each(raw, opts, LayerKind::Water, |a, id| {
+        let name = a.text(Field::Name).unwrap_or_default();
+        let kind = match a.get(Field::Kind) {
+            Some((key, value)) => value
+                .parse::<WaterKind>()
+                .map_err(|e| Bad::new(key, e.to_string()))?,
+            None => WaterKind::from_name(&name).unwrap_or(WaterKind::Other),
+        };
+        let g = &a.feature.geometry;
+        let geom = match g {
+            Geometry::Polygon(_) | Geometry::MultiPolygon(_) => match area_of(g) {
+                Some(area) => WaterGeom::Area(area),
+                None => {
+                    return Err(wrong_geometry(
+                        "a water body",
+                        "a Polygon or a LineString",
+                        g,
+                    ))
+                }
+            },
+            Geometry::LineString(l) => WaterGeom::Line(MultiLineString(vec![l.clone()])),
+            Geometry::MultiLineString(m) => WaterGeom::Line(m.clone()),
+            _ => {
+                return Err(wrong_geometry(
+                    "a water body",
+                    "a Polygon, a MultiPolygon, a LineString or a MultiLineString",
+                    g,
+                ))
+            }
+        };
+        Ok(WaterBody {
+            id,
+            name,
+            kind,
+            geom,
+        })
+    })
+}
+
+/// A gate and the id of the school it belongs to.
+pub type SchoolGate = (String, Gate);
+
+/// Gates from a point layer: `(school id, gate)` pairs.
+pub fn gates(
+    raw: &RawLayer,
+    opts: &LoadOptions,
+) -> Result<(Vec<SchoolGate>, Vec<Skipped>), LoadError> {
+    each(raw, opts, LayerKind::Gates, |a, _| {
+        let school = a.required(Field::SchoolId, "the gate's school id")?;
+        let point = point_of(&a.feature.geometry)
+            .ok_or_else(|| wrong_geometry("a gate", "a Point", &a.feature.geometry))?;
+        Ok((
+            school,
+            Gate {
+                id: a.text(Field::Id),
+                name: a.text(Field::Name),
+                point,
+            },
+        ))
+    })
+}
+
+/// Gives each school its gates; returns the school ids that matched no school, once each, in the
+/// order first met.
+///
+/// ```
+/// use geo_types::Point;
+/// use perimeter::load::build::attach_gates;
+/// use perimeter::model::{Gate, School, SchoolKind, Site};
+/// let mut schools = vec![School {
+///     id: "S1".into(), name: "城关小学".into(), kind: SchoolKind::Primary, township: None,
+///     site: Site::Point(Point::new(112.4, 33.5)), gates: vec![], pupils: None,
+/// }];
+/// let gate = |s: &str| (s.to_string(), Gate { id: None, name: None, point: Point::new(112.4, 33.5) });
+/// let unmatched = attach_gates(&mut schools, vec![gate("S1"), gate("S9"), gate("S1"), gate("S9")]);
+/// assert_eq!(schools[0].gates.len(), 2);
+/// assert_eq!(unmatched, vec!["S9".to_string()]);
+/// ```
+pub fn attach_gates(schools: &mut [School], gates: Vec<SchoolGate>) -> Vec<String> {
+    let mut by_id: HashMap<String, usize> = HashMap::new();
+    for (i, s) in schools.iter().enumerate() {
+        by_id.entry(s.id.clone()).or_insert(i);
+    }
+    let mut unmatched: Vec<String> = Vec::new();
+    for (school, gate) in gates {
+        match by_id.get(&school) {
+            Some(&i) => schools[i].gates.push(gate),
+            None => {
+                if !unmatched.contains(&school) {
+                    unmatched.push(school);
+                }
+            }
+        }
+    }
+    unmatched
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_and_categories() {
+        assert_eq!(parse_count("1200"), Ok(1200));
+        assert_eq!(parse_count("1200.0"), Ok(1200));
+        assert_eq!(
+            parse_count("12.5"),
+            Err("'12.5' is not a whole number of pupils".into())
+        );
+        assert_eq!(parse_count("many"), Err("'many' is not a number".into()));
+        assert_eq!(parse_category("网吧"), Ok(Category::InternetCafe));
+        assert_eq!(parse_category("KTV"), Ok(Category::Ktv));
+        assert!(parse_category("casino_hall")
+            .unwrap_err()
+            .starts_with("unknown category 'casino_hall'"));
+    }
+}

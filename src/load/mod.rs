@@ -7,11 +7,16 @@
 
 pub mod build;
 pub mod csv;
+mod dbf;
 pub mod encoding;
 pub mod fields;
 pub mod geojson;
+mod geom;
 pub mod osm;
+pub mod report;
 pub mod shp;
+
+pub use report::{load_all, LoadReport};
 
 use std::path::{Path, PathBuf};
 
@@ -156,7 +161,9 @@ pub enum LoadError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{path}: unsupported file type (expected .geojson/.json, .shp, .csv, .osm or .osm.pbf)")]
+    #[error(
+        "{path}: unsupported file type (expected .geojson/.json, .shp, .csv, .osm or .osm.pbf)"
+    )]
     UnsupportedFormat { path: PathBuf },
     #[error("{path}: not a valid {format} file: {message}")]
     Malformed {

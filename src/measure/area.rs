@@ -43,7 +43,12 @@ impl Edge {
 }
 
 pub(crate) fn bbox_of<'a>(coords: impl Iterator<Item = &'a LonLat>) -> [f64; 4] {
-    let mut b = [f64::INFINITY, f64::INFINITY, f64::NEG_INFINITY, f64::NEG_INFINITY];
+    let mut b = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
     for &(x, y) in coords {
         b[0] = b[0].min(x);
         b[1] = b[1].min(y);
@@ -169,7 +174,17 @@ impl PreparedArea {
             if cands.wants(d2) {
                 let b = [a[0] + d[0], a[1] + d[1]];
                 let n = [a[0] + t * d[0], a[1] + t * d[1]];
-                cands.offer(d2, n, q, Some(Foot { a, b, t, is_from: true }));
+                cands.offer(
+                    d2,
+                    n,
+                    q,
+                    Some(Foot {
+                        a,
+                        b,
+                        t,
+                        is_from: true,
+                    }),
+                );
             }
         }
         if inside {
@@ -245,7 +260,17 @@ impl PreparedArea {
                 for ring in &self.rings {
                     for w in ring.windows(2) {
                         let (n, d2, t) = nearest_on_segment(v, w[0], w[1]);
-                        cands.offer(d2, n, v, Some(Foot { a: w[0], b: w[1], t, is_from: true }));
+                        cands.offer(
+                            d2,
+                            n,
+                            v,
+                            Some(Foot {
+                                a: w[0],
+                                b: w[1],
+                                t,
+                                is_from: true,
+                            }),
+                        );
                     }
                 }
             }
@@ -260,7 +285,17 @@ impl PreparedArea {
                 for ring in &self.rings {
                     for &v in ring {
                         let (n, d2, t) = nearest_on_segment(v, e[0], e[1]);
-                        cands.offer(d2, v, n, Some(Foot { a: e[0], b: e[1], t, is_from: false }));
+                        cands.offer(
+                            d2,
+                            v,
+                            n,
+                            Some(Foot {
+                                a: e[0],
+                                b: e[1],
+                                t,
+                                is_from: false,
+                            }),
+                        );
                     }
                 }
             }
@@ -325,7 +360,13 @@ mod tests {
     fn inside_is_zero_and_holes_are_outside() {
         let outer = square(112.4, 33.5, 0.004);
         let mut poly = outer.0[0].clone();
-        poly.interiors_push(vec![(112.401, 33.501), (112.403, 33.501), (112.403, 33.503), (112.401, 33.503), (112.401, 33.501)]);
+        poly.interiors_push(vec![
+            (112.401, 33.501),
+            (112.403, 33.501),
+            (112.403, 33.503),
+            (112.401, 33.503),
+            (112.401, 33.501),
+        ]);
         let a = PreparedArea::new(&MultiPolygon(vec![poly])).unwrap();
         assert_eq!(a.to_point((112.4005, 33.5005), 300.0).metres, 0.0);
         // The centre of the hole is 0.001° from each hole edge: its distance is to the hole ring.

@@ -41,12 +41,11 @@ impl PreparedPaths {
     }
 
     pub fn from_lines(ml: &MultiLineString<f64>) -> Self {
-        let paths: Vec<Vec<LonLat>> = ml
-            .0
-            .iter()
-            .filter(|l| !l.0.is_empty())
-            .map(|l| densify(&l.0.iter().map(|c| (c.x, c.y)).collect::<Vec<_>>()))
-            .collect();
+        let paths: Vec<Vec<LonLat>> =
+            ml.0.iter()
+                .filter(|l| !l.0.is_empty())
+                .map(|l| densify(&l.0.iter().map(|c| (c.x, c.y)).collect::<Vec<_>>()))
+                .collect();
         let bbox = bbox_of(paths.iter().flatten());
         PreparedPaths {
             paths,
@@ -127,7 +126,17 @@ pub fn point_to_paths<'a>(
         }
         for w in local.windows(2) {
             let (n, d2, t) = nearest_on_segment(origin, w[0], w[1]);
-            cands.offer(d2, origin, n, Some(Foot { a: w[0], b: w[1], t, is_from: false }));
+            cands.offer(
+                d2,
+                origin,
+                n,
+                Some(Foot {
+                    a: w[0],
+                    b: w[1],
+                    t,
+                    is_from: false,
+                }),
+            );
         }
     }
     match cands.resolve(&frame) {

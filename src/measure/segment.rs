@@ -47,7 +47,9 @@ pub(crate) fn segment_intersection(
     let d2 = orient(q1, q2, p2);
     let d3 = orient(p1, p2, q1);
     let d4 = orient(p1, p2, q2);
-    if ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0)) && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0)) {
+    if ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0))
+        && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0))
+    {
         let t = d1 / (d1 - d2);
         return Some([p1[0] + t * (p2[0] - p1[0]), p1[1] + t * (p2[1] - p1[1])]);
     }
@@ -83,7 +85,10 @@ mod tests {
             segment_intersection([0.0, 0.0], [2.0, 2.0], [0.0, 2.0], [2.0, 0.0]),
             Some([1.0, 1.0])
         );
-        assert_eq!(segment_intersection([0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]), None);
+        assert_eq!(
+            segment_intersection([0.0, 0.0], [1.0, 0.0], [0.0, 1.0], [1.0, 1.0]),
+            None
+        );
         // T-junction: an endpoint on the other segment.
         assert_eq!(
             segment_intersection([1.0, 0.0], [1.0, 1.0], [0.0, 0.0], [2.0, 0.0]),

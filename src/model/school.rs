@@ -109,7 +109,14 @@ impl SchoolKind {
         if has(&["初中", "初级中学", "junior"]) {
             return Some(SchoolKind::Junior);
         }
-        if has(&["高中", "高级中学", "senior high", "high school", "lycée", "lycee"]) {
+        if has(&[
+            "高中",
+            "高级中学",
+            "senior high",
+            "high school",
+            "lycée",
+            "lycee",
+        ]) {
             return Some(SchoolKind::Senior);
         }
         if has(&["中学", "secondary", "collège", "college-"]) {
@@ -229,8 +236,14 @@ mod tests {
 
     #[test]
     fn kinds_parse() {
-        assert_eq!("nine_year".parse::<SchoolKind>().unwrap(), SchoolKind::NineYear);
-        assert_eq!("初级中学".parse::<SchoolKind>().unwrap(), SchoolKind::Junior);
+        assert_eq!(
+            "nine_year".parse::<SchoolKind>().unwrap(),
+            SchoolKind::NineYear
+        );
+        assert_eq!(
+            "初级中学".parse::<SchoolKind>().unwrap(),
+            SchoolKind::Junior
+        );
         assert!("university".parse::<SchoolKind>().is_err());
     }
 }

@@ -54,12 +54,35 @@ impl WaterKind {
             Some(WaterKind::River)
         } else if has(&["湖", "lake"]) {
             Some(WaterKind::Lake)
+        } else if has(&["坑塘", "塘", "池", "pond"]) {
+            // 坑塘 is the land-survey word for ponds.
+            Some(WaterKind::Pond)
         } else if has(&["坑"]) {
             Some(WaterKind::Pit)
-        } else if has(&["塘", "池", "pond"]) {
-            Some(WaterKind::Pond)
         } else {
             None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_from_names() {
+        let cases = [
+            ("白河", Some(WaterKind::River)),
+            ("东湾坑塘", Some(WaterKind::Pond)),
+            ("采砂坑", Some(WaterKind::Pit)),
+            ("鸭河口水库", Some(WaterKind::Reservoir)),
+            ("引丹渠", Some(WaterKind::Canal)),
+            ("玄武湖", Some(WaterKind::Lake)),
+            ("碧池", Some(WaterKind::Pond)),
+            ("广场", None),
+        ];
+        for (name, want) in cases {
+            assert_eq!(WaterKind::from_name(name), want, "{name}");
         }
     }
 }
@@ -78,7 +101,9 @@ impl FromStr for WaterKind {
             return Ok(k);
         }
         let zh = match norm.as_str() {
-            "河流" | "河" | "江" | "溪" | "stream" | "ditch" | "drain" => Some(WaterKind::River),
+            "河流" | "河" | "江" | "溪" | "stream" | "ditch" | "drain" => {
+                Some(WaterKind::River)
+            }
             "沟渠" | "渠" | "运河" => Some(WaterKind::Canal),
             "坑塘" | "池塘" | "塘" | "basin" => Some(WaterKind::Pond),
             "水库" => Some(WaterKind::Reservoir),

@@ -120,7 +120,12 @@ pub const BUILTIN: [&str; 2] = ["national", "guangdong"];
 
 impl RuleSet {
     /// Builds the lookup tables. Fails if a rule's method cannot be measured yet.
-    pub(crate) fn new(id: String, name: String, description: String, rules: Vec<Rule>) -> Result<Self, RuleError> {
+    pub(crate) fn new(
+        id: String,
+        name: String,
+        description: String,
+        rules: Vec<Rule>,
+    ) -> Result<Self, RuleError> {
         let mut venue_table = vec![vec![Vec::new(); SchoolKind::ALL.len()]; Category::ALL.len()];
         let mut water_table = vec![vec![Vec::new(); SchoolKind::ALL.len()]; WaterKind::ALL.len()];
         for (i, rule) in rules.iter().enumerate() {
@@ -158,7 +163,10 @@ impl RuleSet {
             "guangdong" => include_str!("../../data/rules/guangdong.toml"),
             _ => return None,
         };
-        Some(RuleSet::from_toml(text, &format!("data/rules/{name}.toml")).expect("built-in rule sets are valid"))
+        Some(
+            RuleSet::from_toml(text, &format!("data/rules/{name}.toml"))
+                .expect("built-in rule sets are valid"),
+        )
     }
 
     /// The national default.
@@ -191,7 +199,9 @@ impl RuleSet {
     fn max_limit(&self, kind: SchoolKind, venues: bool) -> f64 {
         self.rules
             .iter()
-            .filter(|r| r.school_kinds.contains(&kind) && matches!(r.target, Target::Venues(_)) == venues)
+            .filter(|r| {
+                r.school_kinds.contains(&kind) && matches!(r.target, Target::Venues(_)) == venues
+            })
             .map(|r| r.limit_m)
             .fold(0.0, f64::max)
     }

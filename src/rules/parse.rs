@@ -23,7 +23,9 @@ pub enum RuleError {
         line: usize,
         message: String,
     },
-    #[error("unknown rule set '{0}' (built in: national, guangdong; or give a path to a .toml file)")]
+    #[error(
+        "unknown rule set '{0}' (built in: national, guangdong; or give a path to a .toml file)"
+    )]
     UnknownName(String),
 }
 
@@ -56,7 +58,11 @@ struct RuleToml {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].bytes().filter(|&b| b == b'\n').count() + 1
+    text[..offset.min(text.len())]
+        .bytes()
+        .filter(|&b| b == b'\n')
+        .count()
+        + 1
 }
 
 fn parse_method(s: &str) -> Option<Method> {
@@ -106,31 +112,49 @@ impl RuleSet {
             let target = match r.feature.get_ref().as_str() {
                 "venue" => {
                     if !r.water_kinds.is_empty() {
-                        return Err(err(r.water_kinds[0].span(), "water_kinds given on a venue rule".into()));
+                        return Err(err(
+                            r.water_kinds[0].span(),
+                            "water_kinds given on a venue rule".into(),
+                        ));
                     }
                     if r.categories.is_empty() {
-                        return Err(err(r.feature.span(), format!("rule '{id}': a venue rule needs categories")));
+                        return Err(err(
+                            r.feature.span(),
+                            format!("rule '{id}': a venue rule needs categories"),
+                        ));
                     }
                     let mut cats = Vec::new();
                     for c in &r.categories {
-                        let cat: Category = c.get_ref().parse().map_err(|e: crate::model::UnknownName| err(c.span(), e.to_string()))?;
+                        let cat: Category = c
+                            .get_ref()
+                            .parse()
+                            .map_err(|e: crate::model::UnknownName| err(c.span(), e.to_string()))?;
                         cats.push(cat);
                     }
                     Target::Venues(cats)
                 }
                 "water" => {
                     if !r.categories.is_empty() {
-                        return Err(err(r.categories[0].span(), "categories given on a water rule".into()));
+                        return Err(err(
+                            r.categories[0].span(),
+                            "categories given on a water rule".into(),
+                        ));
                     }
                     let mut kinds = Vec::new();
                     for w in &r.water_kinds {
-                        let k: WaterKind = w.get_ref().parse().map_err(|e: crate::model::UnknownName| err(w.span(), e.to_string()))?;
+                        let k: WaterKind = w
+                            .get_ref()
+                            .parse()
+                            .map_err(|e: crate::model::UnknownName| err(w.span(), e.to_string()))?;
                         kinds.push(k);
                     }
                     Target::Water(kinds)
                 }
                 other => {
-                    return Err(err(r.feature.span(), format!("unknown feature '{other}' (expected venue or water)")));
+                    return Err(err(
+                        r.feature.span(),
+                        format!("unknown feature '{other}' (expected venue or water)"),
+                    ));
                 }
             };
             if r.schools.is_empty() {
@@ -138,30 +162,56 @@ impl RuleSet {
             }
             let mut kinds = Vec::new();
             for s in &r.schools {
-                let k: SchoolKind = s.get_ref().parse().map_err(|e: crate::model::UnknownName| err(s.span(), e.to_string()))?;
+                let k: SchoolKind = s
+                    .get_ref()
+                    .parse()
+                    .map_err(|e: crate::model::UnknownName| err(s.span(), e.to_string()))?;
                 kinds.push(k);
             }
             let d = *r.distance_m.get_ref();
             if !d.is_finite() || d < 0.0 {
-                return Err(err(r.distance_m.span(), format!("distance_m must be a non-negative number of metres, got {d}")));
+                return Err(err(
+                    r.distance_m.span(),
+                    format!("distance_m must be a non-negative number of metres, got {d}"),
+                ));
             }
             if d > 50_000.0 {
-                return Err(err(r.distance_m.span(), format!("distance_m {d} is over 50 km: not a perimeter rule")));
+                return Err(err(
+                    r.distance_m.span(),
+                    format!("distance_m {d} is over 50 km: not a perimeter rule"),
+                ));
             }
             let method = parse_method(r.method.get_ref()).ok_or_else(|| {
-                err(r.method.span(), format!("unknown method '{}' (expected boundary, gate or walking)", r.method.get_ref()))
+                err(
+                    r.method.span(),
+                    format!(
+                        "unknown method '{}' (expected boundary, gate or walking)",
+                        r.method.get_ref()
+                    ),
+                )
             })?;
             let fallback = match &r.fallback {
                 None => None,
                 Some(f) => {
-                    let m = parse_method(f.get_ref()).filter(|m| *m != Method::Walking).ok_or_else(|| {
-                        err(f.span(), format!("unknown fallback '{}' (expected boundary or gate)", f.get_ref()))
-                    })?;
+                    let m = parse_method(f.get_ref())
+                        .filter(|m| *m != Method::Walking)
+                        .ok_or_else(|| {
+                            err(
+                                f.span(),
+                                format!(
+                                    "unknown fallback '{}' (expected boundary or gate)",
+                                    f.get_ref()
+                                ),
+                            )
+                        })?;
                     Some(m)
                 }
             };
             if r.basis.get_ref().trim().is_empty() {
-                return Err(err(r.basis.span(), format!("rule '{id}': basis (the legal text) is empty")));
+                return Err(err(
+                    r.basis.span(),
+                    format!("rule '{id}': basis (the legal text) is empty"),
+                ));
             }
             rules.push(Rule {
                 id,
@@ -175,7 +225,11 @@ impl RuleSet {
             });
         }
         RuleSet::new(parsed.id, parsed.name, parsed.description, rules).map_err(|e| match e {
-            RuleError::Unsupported { rule, line, message } => RuleError::Invalid {
+            RuleError::Unsupported {
+                rule,
+                line,
+                message,
+            } => RuleError::Invalid {
                 file: file.to_string(),
                 line,
                 message: format!("rule '{rule}': {message}"),
@@ -211,29 +265,61 @@ basis = "第九条"
     fn builtins_parse() {
         let n = RuleSet::national();
         assert_eq!(n.rules.len(), 6);
-        assert_eq!(n.venue_rules(Category::InternetCafe, SchoolKind::Primary).len(), 1);
-        assert_eq!(n.venue_rules(Category::InternetCafe, SchoolKind::Kindergarten).len(), 1);
-        assert_eq!(n.venue_rules(Category::Ktv, SchoolKind::Kindergarten).len(), 1);
-        assert!(n.venue_rules(Category::InternetCafe, SchoolKind::NotCovered).is_empty());
+        assert_eq!(
+            n.venue_rules(Category::InternetCafe, SchoolKind::Primary)
+                .len(),
+            1
+        );
+        assert_eq!(
+            n.venue_rules(Category::InternetCafe, SchoolKind::Kindergarten)
+                .len(),
+            1
+        );
+        assert_eq!(
+            n.venue_rules(Category::Ktv, SchoolKind::Kindergarten).len(),
+            1
+        );
+        assert!(n
+            .venue_rules(Category::InternetCafe, SchoolKind::NotCovered)
+            .is_empty());
         assert!(n.venue_rules(Category::Bar, SchoolKind::Primary).is_empty());
-        assert_eq!(n.water_rules(WaterKind::Pond, SchoolKind::Kindergarten).len(), 1);
+        assert_eq!(
+            n.water_rules(WaterKind::Pond, SchoolKind::Kindergarten)
+                .len(),
+            1
+        );
         assert_eq!(n.max_venue_limit(SchoolKind::Primary), 200.0);
         assert_eq!(n.max_venue_limit(SchoolKind::NotCovered), 0.0);
         let g = RuleSet::builtin("guangdong").unwrap();
         let ktv_kg = g.venue_rules(Category::Ktv, SchoolKind::Kindergarten);
         assert_eq!(ktv_kg.len(), 1);
         let r = &g.rules[ktv_kg[0] as usize];
-        assert_eq!((r.limit_m, r.method, r.measured_method().unwrap()), (100.0, Method::Walking, Method::Gate));
+        assert_eq!(
+            (r.limit_m, r.method, r.measured_method().unwrap()),
+            (100.0, Method::Walking, Method::Gate)
+        );
     }
 
     #[test]
     fn mistakes_name_their_line() {
         assert_eq!(bad("\"internet_cafe\"", "\"cyber\""), "t.toml:7: unknown category 'cyber' (expected one of: internet_cafe, ktv, game_hall, lottery, tobacco, hazardous, bar, other)");
-        assert_eq!(bad("200.0", "-5.0"), "t.toml:9: distance_m must be a non-negative number of metres, got -5");
-        assert_eq!(bad("\"boundary\"", "\"crow\""), "t.toml:10: unknown method 'crow' (expected boundary, gate or walking)");
-        assert!(bad("\"primary\"", "\"university\"").starts_with("t.toml:8: unknown school kind 'university'"));
-        assert!(bad("method = \"boundary\"", "method = \"walking\"").starts_with("t.toml:4: rule 'a': method 'walking' is not yet supported"));
-        assert!(bad("basis", "basics").starts_with("t.toml:"), "{}", bad("basis", "basics"));
+        assert_eq!(
+            bad("200.0", "-5.0"),
+            "t.toml:9: distance_m must be a non-negative number of metres, got -5"
+        );
+        assert_eq!(
+            bad("\"boundary\"", "\"crow\""),
+            "t.toml:10: unknown method 'crow' (expected boundary, gate or walking)"
+        );
+        assert!(bad("\"primary\"", "\"university\"")
+            .starts_with("t.toml:8: unknown school kind 'university'"));
+        assert!(bad("method = \"boundary\"", "method = \"walking\"")
+            .starts_with("t.toml:4: rule 'a': method 'walking' is not yet supported"));
+        assert!(
+            bad("basis", "basics").starts_with("t.toml:"),
+            "{}",
+            bad("basis", "basics")
+        );
         assert!(bad("distance_m = 200.0", "distance_m = \"200\"").starts_with("t.toml:9:"));
     }
 }

@@ -208,7 +208,9 @@ def water_kind(t):
 class Classifier:
     def __init__(self, path):
         with open(path, "rb") as f:
-            rules = tomllib.load(f)["category"]
+            doc = tomllib.load(f)
+        rules = doc["category"]
+        self.ignored = [tuple(x.split("=", 1)) for x in doc.get("name_ignored_for", [])]
         self.keywords = [(r["name"], [k.lower() for k in r.get("keywords", [])]) for r in rules]
         self.tags = [(r["name"], [[tuple(p.split("=", 1)) for p in s.split(";")] for s in r.get("tags", [])])
                      for r in rules]
@@ -230,6 +232,11 @@ class Classifier:
             start = i + 1
 
     def classify(self, name, t):
+        if any(t.get(k) == v for k, v in self.ignored):
+            for cat, sets in self.tags:
+                if any(all(t.get(k.strip()) == v.strip() for k, v in s) for s in sets):
+                    return cat
+            return "other"
         low = name.lower()
         for cat, kws in self.keywords:
             if any(self._has(low, k) for k in kws):

@@ -1,0 +1,2 @@
+//! HTTP benchmarks (filled in below).
+fn main() {}

@@ -1,0 +1,104 @@
+//! What the server holds: the dataset, its index, the rules, the findings of one scan made at start-up,
+//! the schools' zones and the collections over them — built once and shared (`Arc`) by every request.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rayon::prelude::*;
+
+use super::collections::Published;
+use super::metrics::Metrics;
+use super::zones::{zone_polygon, Zone};
+use crate::index::Index;
+use crate::model::Dataset;
+use crate::rules::RuleSet;
+
+/// Server settings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServeConfig {
+    /// The built web page, served under `/map/` (`None`: no page).
+    pub web_dir: Option<PathBuf>,
+    /// Origins allowed by CORS (`*` for any); empty: no CORS headers.
+    pub cors_origins: Vec<String>,
+    /// Largest request body accepted, bytes.
+    pub body_limit_bytes: usize,
+    /// Longest a request may take before the server answers 503.
+    pub request_timeout: Duration,
+    /// Attribution shown in TileJSON (e.g. the OpenStreetMap licence when OSM data is served).
+    pub attribution: Option<String>,
+}
+
+impl Default for ServeConfig {
+    /// No web page, no CORS, 1 MiB bodies, 30 s per request, no attribution.
+    fn default() -> Self {
+        ServeConfig {
+            web_dir: None,
+            cors_origins: Vec::new(),
+            body_limit_bytes: 1 << 20,
+            request_timeout: Duration::from_secs(30),
+            attribution: None,
+        }
+    }
+}
+
+impl ServeConfig {
+    /// The web page's index file, when the page is built.
+    pub fn web_index(&self) -> Option<PathBuf> {
+        let dir: &Path = self.web_dir.as_deref()?;
+        let index = dir.join("index.html");
+        index.is_file().then_some(index)
+    }
+}
+
+/// Everything built at start-up.
+#[derive(Debug)]
+pub struct ServerData {
+    pub published: Published,
+    pub index: Index,
+}
+
+/// The state shared by every request (cheap to clone).
+#[derive(Debug, Clone)]
+pub struct AppState {
+    pub data: Arc<ServerData>,
+    pub config: Arc<ServeConfig>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl AppState {
+    /// Indexes the dataset, scans it with `rules`, draws the zones and indexes the collections, with the
+    /// default settings.
+    pub fn new(dataset: Dataset, rules: RuleSet) -> AppState {
+        AppState::with_config(dataset, rules, ServeConfig::default())
+    }
+
+    /// As [`AppState::new`], with settings.
+    pub fn with_config(dataset: Dataset, rules: RuleSet, config: ServeConfig) -> AppState {
+        let index = Index::build(&dataset);
+        let findings = crate::scan::scan(&dataset, &index, &rules);
+        let zones: Vec<Zone> = dataset
+            .schools
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                let d = Published::zone_distance_m(&rules, s.kind);
+                zone_polygon(s, d).map(|polygon| Zone {
+                    school: i as u32,
+                    distance_m: d,
+                    polygon,
+                })
+            })
+            .collect();
+        let published = Published::new(dataset, rules, findings, zones);
+        AppState {
+            data: Arc::new(ServerData { published, index }),
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::new()),
+        }
+    }
+
+    pub fn published(&self) -> &Published {
+        &self.data.published
+    }
+}

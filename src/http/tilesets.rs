@@ -1,0 +1,346 @@
+//! The collections as vector tile layers: which features are drawn at which zoom, how, and with which
+//! properties; and the TileJSON that describes them.
+//!
+//! Generalisation, so that a tile of a whole province at low zoom stays small:
+//! - `schools`: campus polygons from z10; below z10 one point per school (the centre of its bounding box).
+//! - `venues`: points (the door, or the centre of a footprint's bounding box); footprints are drawn as
+//!   polygons from z14. Below z12 venues of category `other` are left out, and at most one venue per
+//!   category is kept per pixel (16 tile units).
+//! - `water`: lines and polygons; below z10 a polygon smaller than 4 pixels becomes a point (one per
+//!   kind and pixel), and a shape that vanishes at the zoom (a short ditch) too.
+//! - `findings`: the measured line (school side → feature side); a line shorter than one tile unit is
+//!   drawn as a point at the feature's end. Below z10 at most one finding per pixel (its feature's end) is
+//!   kept, the first in scan order.
+//! - `buffers`: zone polygons from z10 (below, a 200 m zone is under two pixels).
+//!
+//! Lines and polygon rings are simplified (Ramer–Douglas–Peucker) with a tolerance of half a pixel
+//! (8 units) below z16 and one unit from z16, then clipped to the tile and its 64-unit buffer.
+
+use std::collections::HashSet;
+
+use rstar::AABB;
+use serde_json::{json, Value as Json};
+
+use super::collections::{CollectionId, GeomRef, Published};
+use crate::model::Category;
+use crate::scan::FeatureType;
+use crate::tiles::{
+    encode_tile, LayerBuilder, Projector, TileGeometry, TileId, Value, BUFFER, EXTENT, MAX_ZOOM,
+};
+
+/// Below this zoom campuses are points and small water polygons become points.
+pub const POINTS_BELOW_Z: u8 = 10;
+/// Below this zoom venues of category `other` are left out and points are thinned to one per pixel.
+pub const THIN_BELOW_Z: u8 = 12;
+/// From this zoom venue footprints are drawn as polygons.
+pub const FOOTPRINTS_FROM_Z: u8 = 14;
+/// Tile units per pixel of a 256-pixel tile.
+const PIXEL: i32 = (EXTENT / 256) as i32;
+
+/// The first zoom a layer has features at.
+pub fn minzoom(c: CollectionId) -> u8 {
+    match c {
+        CollectionId::Buffers => POINTS_BELOW_Z,
+        _ => 0,
+    }
+}
+
+/// The properties of a layer's tile features, as TileJSON `fields` (name → `String`, `Number`,
+/// `Boolean`).
+pub fn fields(c: CollectionId) -> &'static [(&'static str, &'static str)] {
+    match c {
+        CollectionId::Schools => &[
+            ("id", "String"),
+            ("name", "String"),
+            ("kind", "String"),
+            ("township", "String"),
+            ("approximate", "Boolean"),
+            ("findings", "Number"),
+        ],
+        CollectionId::Venues => &[("id", "String"), ("name", "String"), ("category", "String")],
+        CollectionId::Water => &[("id", "String"), ("name", "String"), ("kind", "String")],
+        CollectionId::Findings => &[
+            ("id", "String"),
+            ("school_id", "String"),
+            ("feature_id", "String"),
+            ("feature_type", "String"),
+            ("category", "String"),
+            ("rule_id", "String"),
+            ("method", "String"),
+            ("limit_m", "Number"),
+            ("distance_m", "Number"),
+        ],
+        CollectionId::Buffers => &[
+            ("school_id", "String"),
+            ("school_name", "String"),
+            ("distance_m", "Number"),
+        ],
+    }
+}
+
+fn tolerance(z: u8) -> f64 {
+    if z >= 16 {
+        1.0
+    } else {
+        f64::from(PIXEL) / 2.0
+    }
+}
+
+fn bbox_centre(b: [f64; 4]) -> (f64, f64) {
+    (0.5 * (b[0] + b[2]), 0.5 * (b[1] + b[3]))
+}
+
+/// The geometry of item `k` in the tile, as the layer draws it at this zoom.
+fn draw(p: &Published, c: CollectionId, k: usize, proj: &Projector) -> Option<TileGeometry> {
+    let z = proj.tile.z;
+    let g = p.geometry(c, k);
+    match (c, g) {
+        (_, GeomRef::Point(pt)) => proj.point(pt.0, pt.1),
+        (CollectionId::Findings, GeomRef::Segment(a, b)) => {
+            let ls = geo_types::LineString::from(vec![a, b]);
+            proj.lines(std::iter::once(&ls))
+                .or_else(|| proj.point(b.0, b.1))
+        }
+        (CollectionId::Schools, GeomRef::MultiPolygon(_)) if z < POINTS_BELOW_Z => {
+            let (x, y) = bbox_centre(g.bbox()?);
+            proj.point(x, y)
+        }
+        (CollectionId::Venues, GeomRef::MultiPolygon(ps)) => {
+            if z >= FOOTPRINTS_FROM_Z {
+                proj.polygons(ps.iter())
+            } else {
+                let (x, y) = bbox_centre(g.bbox()?);
+                proj.point(x, y)
+            }
+        }
+        (CollectionId::Water, _) if z < POINTS_BELOW_Z => {
+            let b = g.bbox()?;
+            let drawn = if proj.size_units(b) < f64::from(4 * PIXEL) {
+                None
+            } else {
+                match g {
+                    GeomRef::MultiPolygon(ps) => proj.polygons(ps.iter()),
+                    GeomRef::MultiLineString(ls) => proj.lines(ls.iter()),
+                    _ => None,
+                }
+            };
+            drawn.or_else(|| {
+                let (x, y) = bbox_centre(b);
+                proj.point(x, y)
+            })
+        }
+        (_, GeomRef::MultiPolygon(ps)) => proj.polygons(ps.iter()),
+        (_, GeomRef::Polygon(poly)) => proj.polygons(std::iter::once(poly)),
+        (_, GeomRef::MultiLineString(ls)) => proj.lines(ls.iter()),
+        (_, GeomRef::Segment(a, b)) => {
+            let ls = geo_types::LineString::from(vec![a, b]);
+            proj.lines(std::iter::once(&ls))
+        }
+    }
+}
+
+fn properties(p: &Published, c: CollectionId, k: usize) -> Vec<(&'static str, Value)> {
+    let ds = &p.dataset;
+    let id = || Value::String(p.item_id(c, k).into_owned());
+    match c {
+        CollectionId::Schools => {
+            let s = &ds.schools[k];
+            let (a, b) = p.findings_of_school[k];
+            let mut v = vec![
+                ("id", id()),
+                ("name", Value::from(s.name.as_str())),
+                ("kind", Value::from(s.kind.as_str())),
+            ];
+            if let Some(t) = &s.township {
+                v.push(("township", Value::from(t.as_str())));
+            }
+            v.push(("approximate", Value::Bool(s.approximate())));
+            v.push(("findings", Value::Uint(u64::from(b - a))));
+            v
+        }
+        CollectionId::Venues => {
+            let ven = &ds.venues[k];
+            vec![
+                ("id", id()),
+                ("name", Value::from(ven.name.as_str())),
+                ("category", Value::from(ven.category.as_str())),
+            ]
+        }
+        CollectionId::Water => {
+            let w = &ds.water[k];
+            vec![
+                ("id", id()),
+                ("name", Value::from(w.name.as_str())),
+                ("kind", Value::from(w.kind.as_str())),
+            ]
+        }
+        CollectionId::Findings => {
+            let f = &p.findings[k];
+            let rule = &p.rules.rules[f.rule as usize];
+            let (feature_id, category) = match f.feature_type {
+                FeatureType::Venue => {
+                    let v = &ds.venues[f.feature as usize];
+                    (v.id.as_str(), v.category.as_str())
+                }
+                FeatureType::Water => {
+                    let w = &ds.water[f.feature as usize];
+                    (w.id.as_str(), w.kind.as_str())
+                }
+            };
+            vec![
+                ("id", id()),
+                (
+                    "school_id",
+                    Value::from(ds.schools[f.school as usize].id.as_str()),
+                ),
+                ("feature_id", Value::from(feature_id)),
+                ("feature_type", Value::from(f.feature_type.as_str())),
+                ("category", Value::from(category)),
+                ("rule_id", Value::from(rule.id.as_str())),
+                ("method", Value::from(f.method.label())),
+                ("limit_m", Value::Double(rule.limit_m)),
+                (
+                    "distance_m",
+                    Value::Double(crate::export::findings::round_cm(f.measured.metres)),
+                ),
+            ]
+        }
+        CollectionId::Buffers => {
+            let zn = &p.zones[k];
+            let s = &ds.schools[zn.school as usize];
+            vec![
+                ("school_id", Value::from(s.id.as_str())),
+                ("school_name", Value::from(s.name.as_str())),
+                ("distance_m", Value::Double(zn.distance_m)),
+            ]
+        }
+    }
+}
+
+/// The thinning key of item `k` below [`THIN_BELOW_Z`]: items with the same key and pixel are drawn once.
+fn thin_key(p: &Published, c: CollectionId, k: usize) -> u32 {
+    match c {
+        CollectionId::Venues => p.dataset.venues[k].category as u32,
+        CollectionId::Water => p.dataset.water[k].kind as u32,
+        _ => 0,
+    }
+}
+
+/// Builds one layer of a tile.
+pub fn render_layer(p: &Published, c: CollectionId, tile: TileId) -> LayerBuilder {
+    let mut layer = LayerBuilder::new(c.as_str(), EXTENT);
+    let z = tile.z;
+    if z < minzoom(c) {
+        return layer;
+    }
+    let b = tile.bounds_lon_lat(f64::from(BUFFER));
+    let env = AABB::from_corners([b[0], b[1]], [b[2], b[3]]);
+    let mut hits: Vec<u32> = p
+        .collection(c)
+        .tree
+        .locate_in_envelope_intersecting(&env)
+        .map(|e| e.data)
+        .collect();
+    hits.sort_unstable();
+    let proj = Projector::new(tile, tolerance(z));
+    let thin = match c {
+        CollectionId::Venues | CollectionId::Water => z < THIN_BELOW_Z,
+        CollectionId::Findings => z < POINTS_BELOW_Z,
+        _ => false,
+    };
+    let mut seen: HashSet<(i32, i32, u32)> = HashSet::new();
+    for k in hits {
+        let k = k as usize;
+        if c == CollectionId::Venues
+            && z < THIN_BELOW_Z
+            && p.dataset.venues[k].category == Category::Other
+        {
+            continue;
+        }
+        let Some(geom) = draw(p, c, k, &proj) else {
+            continue;
+        };
+        if thin {
+            let anchor = match &geom {
+                TileGeometry::Points(pts) => pts.first().copied(),
+                TileGeometry::Lines(ls) => ls.last().and_then(|l| l.last()).copied(),
+                TileGeometry::Polygons(_) => None,
+            };
+            if let Some([x, y]) = anchor {
+                if !seen.insert((x.div_euclid(PIXEL), y.div_euclid(PIXEL), thin_key(p, c, k))) {
+                    continue;
+                }
+            }
+        }
+        layer.add(Some(k as u64), &geom, &properties(p, c, k));
+    }
+    layer
+}
+
+/// Encodes the layers of one tile; empty when no layer has a feature.
+pub fn render_tile(p: &Published, layers: &[CollectionId], tile: TileId) -> Vec<u8> {
+    let built: Vec<LayerBuilder> = layers.iter().map(|&c| render_layer(p, c, tile)).collect();
+    encode_tile(&built)
+}
+
+/// TileJSON 3.0.0 for one or more layers, as Martin publishes it: `tiles` URL template, `vector_layers`
+/// with `fields`, `minzoom`/`maxzoom`, `bounds` and `center`.
+pub fn tilejson(
+    p: &Published,
+    layers: &[CollectionId],
+    base: &str,
+    attribution: Option<&str>,
+) -> Json {
+    let names: Vec<&str> = layers.iter().map(|c| c.as_str()).collect();
+    let joined = names.join(",");
+    let mut extent: Option<[f64; 4]> = None;
+    for &c in layers {
+        if let Some(b) = p.collection(c).extent {
+            extent = Some(match extent {
+                None => b,
+                Some(e) => [
+                    e[0].min(b[0]),
+                    e[1].min(b[1]),
+                    e[2].max(b[2]),
+                    e[3].max(b[3]),
+                ],
+            });
+        }
+    }
+    let bounds = extent.unwrap_or([-180.0, -85.051_128_779_806_59, 180.0, 85.051_128_779_806_59]);
+    let span = (bounds[2] - bounds[0]).max(bounds[3] - bounds[1]).max(1e-6);
+    // The zoom at which the bounds span about four tiles.
+    let zoom = ((360.0 / span).log2() + 2.0).floor().clamp(0.0, 16.0);
+    let vector_layers: Vec<Json> = layers
+        .iter()
+        .map(|&c| {
+            let f: serde_json::Map<String, Json> = fields(c)
+                .iter()
+                .map(|(k, t)| ((*k).to_string(), json!(t)))
+                .collect();
+            json!({
+                "id": c.as_str(),
+                "description": c.description(),
+                "fields": f,
+                "minzoom": minzoom(c),
+                "maxzoom": MAX_ZOOM,
+            })
+        })
+        .collect();
+    let mut doc = json!({
+        "tilejson": "3.0.0",
+        "name": joined,
+        "description": format!("perimeter vector tiles: {joined}"),
+        "scheme": "xyz",
+        "tiles": [format!("{base}/tiles/{joined}/{{z}}/{{x}}/{{y}}")],
+        "minzoom": layers.iter().map(|&c| minzoom(c)).min().unwrap_or(0),
+        "maxzoom": MAX_ZOOM,
+        "bounds": bounds,
+        "center": [0.5 * (bounds[0] + bounds[2]), 0.5 * (bounds[1] + bounds[3]), zoom],
+        "vector_layers": vector_layers,
+    });
+    if let (Some(a), Some(obj)) = (attribution, doc.as_object_mut()) {
+        obj.insert("attribution".into(), json!(a));
+    }
+    doc
+}

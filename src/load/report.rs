@@ -1,0 +1,531 @@
+//! Loading every input into one [`Dataset`], and the report of what was loaded per file: format, CRS,
+//! encoding, counts by kind and category, point-only schools, gates, WGS84 extent, skipped features.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use geo::BoundingRect;
+use geo_types::{Point, Rect};
+use serde::Serialize;
+
+use super::{
+    build, csv, geojson, osm, shp, Format, Input, LayerKind, LoadError, LoadOptions, RawLayer,
+    Skipped,
+};
+use crate::model::{
+    Category, Dataset, Footprint, Gate, School, SchoolKind, Site, Venue, WaterBody, WaterGeom,
+    WaterKind,
+};
+
+/// How a feature is named in messages: `#12`, `#12 (id S-3)`, `#10 (line 12)`, `#10 (line 12, id V4)`;
+/// the number is the 0-based position in the file, the line (CSV) 1-based.
+pub(crate) fn feature_label(index: usize, line: Option<u64>, id: Option<&str>) -> String {
+    match (line, id) {
+        (None, None) => format!("#{index}"),
+        (None, Some(id)) => format!("#{index} (id {id})"),
+        (Some(l), None) => format!("#{index} (line {l})"),
+        (Some(l), Some(id)) => format!("#{index} (line {l}, id {id})"),
+    }
+}
+
+/// What is wrong with a feature: the field at fault and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Bad {
+    pub field: String,
+    pub message: String,
+}
+
+impl Bad {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Bad {
+        Bad {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Fails with a [`LoadError::Feature`], or under `skip` records the feature as skipped.
+pub(crate) fn reject(
+    path: &Path,
+    skip: bool,
+    skipped: &mut Vec<Skipped>,
+    feature: String,
+    bad: Bad,
+) -> Result<(), LoadError> {
+    if skip {
+        skipped.push(Skipped {
+            feature,
+            field: bad.field,
+            reason: bad.message,
+        });
+        Ok(())
+    } else {
+        Err(LoadError::Feature {
+            path: path.to_path_buf(),
+            feature,
+            field: bad.field,
+            message: bad.message,
+        })
+    }
+}
+
+/// A WGS84 bounding box in degrees.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct BBox {
+    pub min_lon: f64,
+    pub min_lat: f64,
+    pub max_lon: f64,
+    pub max_lat: f64,
+}
+
+impl BBox {
+    fn add(this: &mut Option<BBox>, r: Rect<f64>) {
+        let (lo, hi) = (r.min(), r.max());
+        *this = Some(match *this {
+            None => BBox {
+                min_lon: lo.x,
+                min_lat: lo.y,
+                max_lon: hi.x,
+                max_lat: hi.y,
+            },
+            Some(b) => BBox {
+                min_lon: b.min_lon.min(lo.x),
+                min_lat: b.min_lat.min(lo.y),
+                max_lon: b.max_lon.max(hi.x),
+                max_lat: b.max_lat.max(hi.y),
+            },
+        });
+    }
+
+    fn add_point(this: &mut Option<BBox>, p: Point<f64>) {
+        BBox::add(this, Rect::new(p.0, p.0));
+    }
+}
+
+/// A feature left out, as reported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkippedFeature {
+    pub feature: String,
+    pub field: String,
+    pub reason: String,
+}
+
+impl From<Skipped> for SkippedFeature {
+    fn from(s: Skipped) -> Self {
+        SkippedFeature {
+            feature: s.feature,
+            field: s.field,
+            reason: s.reason,
+        }
+    }
+}
+
+/// What one file gave.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FileReport {
+    pub path: PathBuf,
+    /// `GeoJSON`, `Shapefile`, `CSV`, `OSM XML`, `OSM PBF`.
+    pub format: &'static str,
+    /// `schools`, `venues`, `water`, `gates`, or `osm` (all layers from one OpenStreetMap file).
+    pub layer: &'static str,
+    pub crs: String,
+    /// Attribute encoding and how it was chosen (Shapefile, CSV).
+    pub encoding: Option<String>,
+    /// Features loaded (schools + venues + water bodies for OSM; gates read for a gates layer).
+    pub features: usize,
+    pub schools_by_kind: BTreeMap<SchoolKind, usize>,
+    /// Schools known only as a point: every measurement from them is approximate.
+    pub approximate_schools: usize,
+    pub venues_by_category: BTreeMap<Category, usize>,
+    pub water_by_kind: BTreeMap<WaterKind, usize>,
+    /// Gates read (gates layer) or found (OSM).
+    pub gates: usize,
+    /// Gates of this file given to a school.
+    pub gates_attached: usize,
+    /// School ids named by gates of this file that match no loaded school.
+    pub gates_unmatched: Vec<String>,
+    /// Extent of the loaded features, WGS84 degrees.
+    pub bbox: Option<BBox>,
+    pub skipped: Vec<SkippedFeature>,
+    pub notes: Vec<String>,
+}
+
+impl FileReport {
+    fn new(
+        path: &Path,
+        format: Format,
+        layer: &'static str,
+        crs: String,
+        encoding: Option<String>,
+    ) -> Self {
+        FileReport {
+            path: path.to_path_buf(),
+            format: format.as_str(),
+            layer,
+            crs,
+            encoding,
+            features: 0,
+            schools_by_kind: BTreeMap::new(),
+            approximate_schools: 0,
+            venues_by_category: BTreeMap::new(),
+            water_by_kind: BTreeMap::new(),
+            gates: 0,
+            gates_attached: 0,
+            gates_unmatched: Vec::new(),
+            bbox: None,
+            skipped: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn from_raw(raw: &RawLayer, input: &Input) -> Self {
+        let mut r = FileReport::new(
+            &raw.path,
+            raw.format,
+            input.layer.as_str(),
+            raw.crs.name(),
+            raw.encoding.clone(),
+        );
+        if raw.format == Format::Shapefile
+            && input.crs.is_some()
+            && shp::sidecar(&raw.path, "prj").is_some()
+        {
+            r.notes.push(format!(
+                ".prj ignored: the CRS declared with --{}-crs wins",
+                input.layer.as_str()
+            ));
+        }
+        r.skipped
+            .extend(raw.skipped.iter().cloned().map(SkippedFeature::from));
+        r
+    }
+
+    fn count_schools(&mut self, schools: &[School]) {
+        for s in schools {
+            *self.schools_by_kind.entry(s.kind).or_default() += 1;
+            match &s.site {
+                Site::Area(a) => {
+                    if let Some(r) = a.bounding_rect() {
+                        BBox::add(&mut self.bbox, r);
+                    }
+                }
+                Site::Point(p) => {
+                    self.approximate_schools += 1;
+                    BBox::add_point(&mut self.bbox, *p);
+                }
+            }
+            self.gates += s.gates.len();
+        }
+        self.features += schools.len();
+    }
+
+    fn count_venues(&mut self, venues: &[Venue]) {
+        for v in venues {
+            *self.venues_by_category.entry(v.category).or_default() += 1;
+            match &v.footprint {
+                Footprint::Door(p) => BBox::add_point(&mut self.bbox, *p),
+                Footprint::Area(a) => {
+                    if let Some(r) = a.bounding_rect() {
+                        BBox::add(&mut self.bbox, r);
+                    }
+                }
+            }
+        }
+        self.features += venues.len();
+    }
+
+    fn count_water(&mut self, water: &[WaterBody]) {
+        for w in water {
+            *self.water_by_kind.entry(w.kind).or_default() += 1;
+            let rect = match &w.geom {
+                WaterGeom::Area(a) => a.bounding_rect(),
+                WaterGeom::Line(l) => l.bounding_rect(),
+            };
+            if let Some(r) = rect {
+                BBox::add(&mut self.bbox, r);
+            }
+        }
+        self.features += water.len();
+    }
+
+    fn count_gates(&mut self, gates: &[(String, Gate)]) {
+        for (_, g) in gates {
+            BBox::add_point(&mut self.bbox, g.point);
+        }
+        self.gates += gates.len();
+        self.features += gates.len();
+    }
+}
+
+/// What every input gave.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LoadReport {
+    pub files: Vec<FileReport>,
+    pub schools: usize,
+    pub approximate_schools: usize,
+    pub venues: usize,
+    pub water: usize,
+    /// Gates given to schools (from gate layers and OSM).
+    pub gates: usize,
+}
+
+impl LoadReport {
+    /// Features skipped in every file.
+    pub fn skipped_count(&self) -> usize {
+        self.files.iter().map(|f| f.skipped.len()).sum()
+    }
+
+    /// True when any input was an OpenStreetMap file (its attribution must be shown).
+    pub fn uses_osm(&self) -> bool {
+        self.files.iter().any(|f| f.layer == "osm")
+    }
+}
+
+fn join_counts<K: fmt::Display>(m: &BTreeMap<K, usize>) -> String {
+    m.iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl fmt::Display for FileReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{} — {}", self.layer, self.path.display())?;
+        writeln!(f, "  format     {}", self.format)?;
+        writeln!(f, "  CRS        {}", self.crs)?;
+        if let Some(e) = &self.encoding {
+            writeln!(f, "  encoding   {e}")?;
+        }
+        writeln!(f, "  features   {}", self.features)?;
+        if !self.schools_by_kind.is_empty() {
+            writeln!(f, "  schools    {}", join_counts(&self.schools_by_kind))?;
+            writeln!(
+                f,
+                "  approximate {} (point only; distances from them are approximate)",
+                self.approximate_schools
+            )?;
+        }
+        if !self.venues_by_category.is_empty() {
+            let cats = self
+                .venues_by_category
+                .iter()
+                .map(|(c, n)| format!("{c} ({}) {n}", c.label_zh()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            writeln!(f, "  venues     {cats}")?;
+        }
+        if !self.water_by_kind.is_empty() {
+            writeln!(f, "  water      {}", join_counts(&self.water_by_kind))?;
+        }
+        if self.layer == "gates" {
+            write!(
+                f,
+                "  gates      {} read, {} attached",
+                self.gates, self.gates_attached
+            )?;
+            if self.gates_unmatched.is_empty() {
+                writeln!(f)?;
+            } else {
+                writeln!(f, "; no such school: {}", self.gates_unmatched.join(", "))?;
+            }
+        } else if self.gates > 0 {
+            writeln!(f, "  gates      {}", self.gates)?;
+        }
+        match &self.bbox {
+            Some(b) => writeln!(
+                f,
+                "  extent     lon {:.6} … {:.6}, lat {:.6} … {:.6} (WGS84)",
+                b.min_lon, b.max_lon, b.min_lat, b.max_lat
+            )?,
+            None => writeln!(f, "  extent     (empty)")?,
+        }
+        writeln!(f, "  skipped    {}", self.skipped.len())?;
+        for s in &self.skipped {
+            writeln!(f, "    {}, field '{}': {}", s.feature, s.field, s.reason)?;
+        }
+        for n in &self.notes {
+            writeln!(f, "  note       {n}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for LoadReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for file in &self.files {
+            writeln!(f, "{file}")?;
+        }
+        writeln!(
+            f,
+            "total: {} schools ({} approximate), {} venues, {} water bodies, {} gates; {} features skipped",
+            self.schools,
+            self.approximate_schools,
+            self.venues,
+            self.water,
+            self.gates,
+            self.skipped_count()
+        )?;
+        if self.uses_osm() {
+            writeln!(
+                f,
+                "OpenStreetMap data © OpenStreetMap contributors, ODbL 1.0"
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads one layer file with the reader its format needs.
+pub fn read_layer(input: &Input, opts: &LoadOptions) -> Result<RawLayer, LoadError> {
+    match Format::from_path(&input.path)? {
+        Format::GeoJson => geojson::read(input, opts),
+        Format::Shapefile => shp::read(input, opts),
+        Format::Csv => csv::read(input, opts),
+        Format::OsmXml | Format::OsmPbf => Err(LoadError::Config {
+            path: input.path.clone(),
+            message: format!(
+                "an OpenStreetMap file goes with --osm, not --{}",
+                input.layer.as_str()
+            ),
+        }),
+    }
+}
+
+/// Loads every layer input and OSM file into one dataset, gives the schools their gates, and reports
+/// what each file gave. The first error stops the load (unless `opts.skip_invalid`, which skips bad
+/// features and lists them in the report).
+pub fn load_all(
+    inputs: &[Input],
+    osm_files: &[PathBuf],
+    opts: &LoadOptions,
+) -> Result<(Dataset, LoadReport), LoadError> {
+    let mut ds = Dataset::default();
+    let mut files = Vec::new();
+    let mut gate_files: Vec<(usize, Vec<(String, Gate)>)> = Vec::new();
+    for input in inputs {
+        let raw = read_layer(input, opts)?;
+        let mut report = FileReport::from_raw(&raw, input);
+        match input.layer {
+            LayerKind::Schools => {
+                let (schools, skipped) = build::schools(&raw, opts)?;
+                report.count_schools(&schools);
+                report
+                    .skipped
+                    .extend(skipped.into_iter().map(SkippedFeature::from));
+                ds.schools.extend(schools);
+            }
+            LayerKind::Venues => {
+                let (venues, skipped) = build::venues(&raw, opts)?;
+                report.count_venues(&venues);
+                report
+                    .skipped
+                    .extend(skipped.into_iter().map(SkippedFeature::from));
+                ds.venues.extend(venues);
+            }
+            LayerKind::Water => {
+                let (water, skipped) = build::water(&raw, opts)?;
+                report.count_water(&water);
+                report
+                    .skipped
+                    .extend(skipped.into_iter().map(SkippedFeature::from));
+                ds.water.extend(water);
+            }
+            LayerKind::Gates => {
+                let (gates, skipped) = build::gates(&raw, opts)?;
+                report.count_gates(&gates);
+                report
+                    .skipped
+                    .extend(skipped.into_iter().map(SkippedFeature::from));
+                gate_files.push((files.len(), gates));
+            }
+        }
+        files.push(report);
+    }
+    for path in osm_files {
+        let format = Format::from_path(path)?;
+        let data = osm::read(path, opts)?;
+        let mut report = FileReport::new(
+            path,
+            format,
+            "osm",
+            crate::crs::Crs::Wgs84.name(),
+            Some("UTF-8".into()),
+        );
+        report.count_schools(&data.schools);
+        report.count_venues(&data.venues);
+        report.count_water(&data.water);
+        report
+            .skipped
+            .extend(data.skipped.into_iter().map(SkippedFeature::from));
+        ds.schools.extend(data.schools);
+        ds.venues.extend(data.venues);
+        ds.water.extend(data.water);
+        files.push(report);
+    }
+    for (file, gates) in gate_files {
+        let named: Vec<String> = gates.iter().map(|(s, _)| s.clone()).collect();
+        let unmatched = build::attach_gates(&mut ds.schools, gates);
+        let report = &mut files[file];
+        report.gates_attached = named.iter().filter(|s| !unmatched.contains(s)).count();
+        report.gates_unmatched = unmatched;
+    }
+    let report = LoadReport {
+        schools: ds.schools.len(),
+        approximate_schools: ds.schools.iter().filter(|s| s.approximate()).count(),
+        venues: ds.venues.len(),
+        water: ds.water.len(),
+        gates: ds.schools.iter().map(|s| s.gates.len()).sum(),
+        files,
+    };
+    Ok((ds, report))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels() {
+        assert_eq!(feature_label(3, None, None), "#3");
+        assert_eq!(feature_label(3, None, Some("S-3")), "#3 (id S-3)");
+        assert_eq!(feature_label(10, Some(12), None), "#10 (line 12)");
+        assert_eq!(
+            feature_label(10, Some(12), Some("V4")),
+            "#10 (line 12, id V4)"
+        );
+    }
+
+    #[test]
+    fn reject_fails_or_skips() {
+        let mut skipped = Vec::new();
+        let err = reject(
+            Path::new("a.geojson"),
+            false,
+            &mut skipped,
+            "#1".into(),
+            Bad::new("name", "missing"),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "a.geojson: feature #1, field 'name': missing"
+        );
+        reject(
+            Path::new("a.geojson"),
+            true,
+            &mut skipped,
+            "#1".into(),
+            Bad::new("name", "missing"),
+        )
+        .unwrap();
+        assert_eq!(
+            skipped,
+            vec![Skipped {
+                feature: "#1".into(),
+                field: "name".into(),
+                reason: "missing".into()
+            }]
+        );
+    }
+}

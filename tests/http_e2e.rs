@@ -1,0 +1,229 @@
+//! End to end: the real binary serves the sample county (no input arguments) on a free port; a minimal
+//! HTTP/1.1 client over `std::net::TcpStream` asks a few questions; SIGTERM stops it gracefully.
+//!
+//! Expected values: the sample county's counts are those of `perimeter gen --scale county --seed 2026
+//! --sample` (300 schools, 30 000 venues, 200 water bodies; data/README.md).
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// Kills the server if the test fails half-way.
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// One request with `Connection: close`: (status, headers in lower case, body).
+fn request(addr: &str, method: &str, path: &str, body: &str) -> (u16, String, Vec<u8>) {
+    let mut s = TcpStream::connect(addr).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(60)))
+        .expect("timeout");
+    let req = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    s.write_all(req.as_bytes()).expect("send");
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw).expect("read");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("end of head");
+    let head = String::from_utf8_lossy(&raw[..split]).to_lowercase();
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status");
+    let mut body = raw[split + 4..].to_vec();
+    if head.contains("transfer-encoding: chunked") {
+        // De-chunk: size line, data, CRLF … 0.
+        let mut out = Vec::new();
+        let mut rest = &body[..];
+        loop {
+            let eol = rest
+                .windows(2)
+                .position(|w| w == b"\r\n")
+                .expect("chunk size");
+            let size = usize::from_str_radix(String::from_utf8_lossy(&rest[..eol]).trim(), 16)
+                .expect("hex size");
+            if size == 0 {
+                break;
+            }
+            out.extend_from_slice(&rest[eol + 2..eol + 2 + size]);
+            rest = &rest[eol + 2 + size + 2..];
+        }
+        body = out;
+    }
+    (status, head, body)
+}
+
+fn json(body: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(body)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(body)))
+}
+
+#[test]
+fn serve_the_sample_county() {
+    let web = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        web.path().join("index.html"),
+        "<!doctype html><title>校园周边</title>",
+    )
+    .expect("write");
+    let child = Command::new(env!("CARGO_BIN_EXE_perimeter"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--web"])
+        .arg(web.path())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start perimeter serve");
+    let mut server = Server(child);
+    let stdout = server.0.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut lines = Vec::new();
+    let addr = loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(180))
+            .unwrap_or_else(|_| panic!("no address printed; got {lines:?}"));
+        if let Some(url) = line.strip_prefix("listening on http://") {
+            break url.trim().to_string();
+        }
+        lines.push(line);
+    };
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("300 schools, 30000 venues, 200 water bodies")),
+        "{lines:?}"
+    );
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(5)).ok(),
+        Some(format!("map: http://{addr}/map/"))
+    );
+
+    let (status, _, body) = request(&addr, "GET", "/health", "");
+    assert_eq!(status, 200);
+    let h = json(&body);
+    assert_eq!(
+        (
+            h["schools"].as_u64(),
+            h["venues"].as_u64(),
+            h["water"].as_u64()
+        ),
+        (Some(300), Some(30_000), Some(200))
+    );
+    let findings = h["findings"].as_u64().expect("findings");
+
+    let (status, head, body) = request(&addr, "GET", "/collections/findings/items?limit=7", "");
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("content-type: application/geo+json"),
+        "{head}"
+    );
+    let page = json(&body);
+    assert_eq!(
+        (
+            page["numberMatched"].as_u64(),
+            page["numberReturned"].as_u64()
+        ),
+        (Some(findings), Some(7))
+    );
+    let next = page["links"]
+        .as_array()
+        .and_then(|l| l.iter().find(|x| x["rel"] == "next"))
+        .and_then(|x| x["href"].as_str())
+        .expect("next");
+    assert_eq!(
+        next,
+        format!("http://{addr}/collections/findings/items?limit=7&offset=7")
+    );
+
+    // A refused site: the measured end of the first finding of a venue is a venue's door, within 200 m.
+    let f = &page["features"][0];
+    let (lon, lat) = (
+        f["geometry"]["coordinates"][0][0].as_f64().expect("lon"),
+        f["geometry"]["coordinates"][0][1].as_f64().expect("lat"),
+    );
+    let (status, _, body) = request(
+        &addr,
+        "GET",
+        &format!("/check?lon={lon}&lat={lat}&category=internet_cafe"),
+        "",
+    );
+    assert_eq!(status, 200);
+    let c = json(&body);
+    assert_eq!(c["allowed"], false);
+    assert_eq!(
+        c["breaches"][0]["distance_m"], 0.0,
+        "a point on the campus boundary is at 0 m"
+    );
+
+    let (status, _, body) = request(
+        &addr,
+        "POST",
+        "/check",
+        r#"[{"lon": 112.4, "lat": 33.5, "category": "ktv"}]"#,
+    );
+    assert_eq!(status, 200);
+    assert_eq!(json(&body).as_array().map(Vec::len), Some(1));
+    let (status, _, body) = request(&addr, "POST", "/check", "{oops");
+    assert_eq!(
+        (status, json(&body)["code"].as_str()),
+        (400, Some("bad_request"))
+    );
+
+    let (status, head, body) = request(&addr, "GET", "/tiles/schools,venues/12/3327/1643", "");
+    assert!(status == 200 || status == 204, "{status}");
+    if status == 200 {
+        assert!(
+            head.contains("content-type: application/vnd.mapbox-vector-tile") && !body.is_empty()
+        );
+    }
+    let (status, _, body) = request(&addr, "GET", "/tiles/schools/40/0/0", "");
+    assert_eq!(
+        (status, json(&body)["code"].as_str()),
+        (400, Some("bad_request"))
+    );
+
+    let (status, _, body) = request(&addr, "GET", "/map/", "");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("校园周边"));
+
+    // SIGTERM: a graceful stop, exit code 0.
+    let pid = server.0.id().to_string();
+    let killed = Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let mut stopped = false;
+    for _ in 0..100 {
+        if let Some(status) = server.0.try_wait().expect("wait") {
+            assert!(status.success(), "{status}");
+            stopped = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(stopped, "the server did not stop within 10 s of SIGTERM");
+    assert_eq!(
+        rx.recv_timeout(Duration::from_secs(5)).ok().as_deref(),
+        Some("stopped")
+    );
+}
