@@ -277,9 +277,9 @@ impl FieldMap {
             .flatten()
             .map(String::as_str)
             .chain(field.defaults().iter().copied());
+        // Case-insensitive without allocating: ASCII names fold case, others (Chinese) compare exactly.
         for cand in candidates {
-            let cand = cand.to_lowercase();
-            if let Some(k) = keys.clone().find(|k| k.trim().to_lowercase() == cand) {
+            if let Some(k) = keys.clone().find(|k| k.trim().eq_ignore_ascii_case(cand)) {
                 return Some(k);
             }
         }
