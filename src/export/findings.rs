@@ -3,6 +3,7 @@
 //! `summary.json` (counts per school, township, category and rule).
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use serde::Serialize;
@@ -126,8 +127,30 @@ pub fn write_csv(
     let mut header: Vec<&str> = FIELDS.to_vec();
     header.extend(["from_lon", "from_lat", "to_lon", "to_lat"]);
     cw.write_record(&header)?;
+    // Numbers are formatted into one reused buffer; `ranges` marks each field in it.
+    let mut nums = String::with_capacity(96);
     for f in findings {
         let r = record(ds, rules, f);
+        nums.clear();
+        let mut ranges = [(0, 0); 6];
+        let values = [
+            r.limit_m,
+            r.distance_m,
+            f.measured.from.0,
+            f.measured.from.1,
+            f.measured.to.0,
+            f.measured.to.1,
+        ];
+        for (k, v) in values.iter().enumerate() {
+            let start = nums.len();
+            let _ = match k {
+                0 => write!(nums, "{v}"),
+                1 => write!(nums, "{v:.2}"),
+                _ => write!(nums, "{v:.7}"),
+            };
+            ranges[k] = (start, nums.len());
+        }
+        let num = |k: usize| &nums[ranges[k].0..ranges[k].1];
         cw.write_record([
             r.school_id,
             r.school_name,
@@ -139,14 +162,14 @@ pub fn write_csv(
             r.category,
             r.rule_id,
             r.method,
-            &format!("{}", r.limit_m),
-            &format!("{:.2}", r.distance_m),
+            num(0),
+            num(1),
             r.legal_basis,
             if r.approximate { "true" } else { "false" },
-            &format!("{:.7}", f.measured.from.0),
-            &format!("{:.7}", f.measured.from.1),
-            &format!("{:.7}", f.measured.to.0),
-            &format!("{:.7}", f.measured.to.1),
+            num(2),
+            num(3),
+            num(4),
+            num(5),
         ])?;
     }
     cw.flush()?;
@@ -183,6 +206,16 @@ pub struct Summary {
     pub by_rule: BTreeMap<String, usize>,
 }
 
+/// Counts one more under `key`, allocating the key only the first time.
+fn bump(map: &mut BTreeMap<String, usize>, key: &str) {
+    match map.get_mut(key) {
+        Some(n) => *n += 1,
+        None => {
+            map.insert(key.to_string(), 1);
+        }
+    }
+}
+
 /// Summarises findings. Schools are ordered worst first: most findings, then nearest, then id.
 pub fn summarise(ds: &Dataset, rules: &RuleSet, findings: &[Finding]) -> Summary {
     let mut per: BTreeMap<u32, SchoolCount> = BTreeMap::new();
@@ -208,15 +241,12 @@ pub fn summarise(ds: &Dataset, rules: &RuleSet, findings: &[Finding]) -> Summary
             FeatureType::Water => e.water += 1,
         }
         e.nearest_m = e.nearest_m.min(r.distance_m);
-        *by_township
-            .entry(r.township.unwrap_or("(unknown)").to_string())
-            .or_insert(0) += 1;
-        let cat = match f.feature_type {
-            FeatureType::Venue => r.category.to_string(),
-            FeatureType::Water => format!("water:{}", r.category),
-        };
-        *by_category.entry(cat).or_insert(0) += 1;
-        *by_rule.entry(r.rule_id.to_string()).or_insert(0) += 1;
+        bump(&mut by_township, r.township.unwrap_or("(unknown)"));
+        match f.feature_type {
+            FeatureType::Venue => bump(&mut by_category, r.category),
+            FeatureType::Water => bump(&mut by_category, &format!("water:{}", r.category)),
+        }
+        bump(&mut by_rule, r.rule_id);
     }
     let mut by_school: Vec<SchoolCount> = per.into_values().collect();
     by_school.sort_by(|a, b| {
