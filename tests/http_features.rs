@@ -363,8 +363,10 @@ async fn small_county_items_and_ids() {
     assert!(f["properties"]["legal_basis"]
         .as_str()
         .is_some_and(|b| b.contains("第九条")));
-    // Buffers: one per school with a rule (not the university), a closed ring of at least 129 positions
-    // (128 directions, plus where the campus's edges meet the corners).
+    // Buffers: one per school with a rule (not the university). S1's zone ring: 128 sampled directions,
+    // plus, for each of the rectangle's 4 edges, the second end moved along the edge's normal (0°, 90°,
+    // 180°, 270° — sampled directions, where the first end is already the support point): 132 distinct
+    // positions and the closing one.
     let r = get(&state, "/collections/buffers/items").await.json();
     assert_eq!(r["numberMatched"], 3);
     assert_eq!(r["features"][0]["geometry"]["type"], "Polygon");
@@ -372,7 +374,7 @@ async fn small_county_items_and_ids() {
         r["features"][0]["geometry"]["coordinates"][0]
             .as_array()
             .map(Vec::len),
-        Some(129)
+        Some(133)
     );
     assert_eq!(r["features"][0]["properties"]["distance_m"], 200.0);
     // One school: its properties, its links.

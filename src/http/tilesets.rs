@@ -1,37 +1,47 @@
 //! The collections as vector tile layers: which features are drawn at which zoom, how, and with which
 //! properties; and the TileJSON that describes them.
 //!
-//! Generalisation, so that a tile of a whole province at low zoom stays small:
-//! - `schools`: campus polygons from z10; below z10 one point per school (the centre of its bounding box).
+//! Generalisation, so that tiles stay small (the densest tiles of the generated city — 300 000 venues —
+//! are a few hundred kB at z8, z10 and z14; see README):
+//! - `schools`: campus polygons from z10; below z10 one point per school (the centre of its bounding box),
+//!   without name and township.
 //! - `venues`: points (the door, or the centre of a footprint's bounding box); footprints are drawn as
-//!   polygons from z14. Below z12 venues of category `other` are left out, and at most one venue per
-//!   category is kept per pixel (16 tile units).
-//! - `water`: lines and polygons; below z10 a polygon smaller than 4 pixels becomes a point (one per
-//!   kind and pixel), and a shape that vanishes at the zoom (a short ditch) too.
+//!   polygons from z14. Venues of category `other` and venue names are in tiles from z15 only, ids from
+//!   z10 (below, the MVT feature id still gives the venue's position in its collection).
+//! - `water`: lines and polygons; below z10 a polygon smaller than 4 pixels becomes a point, and so does a
+//!   shape that vanishes at the zoom (a short ditch).
 //! - `findings`: the measured line (school side → feature side); a line shorter than one tile unit is
-//!   drawn as a point at the feature's end. Below z10 at most one finding per pixel (its feature's end) is
-//!   kept, the first in scan order.
+//!   drawn as a point at the feature's end; `feature_id` from z10.
+//!
+//! Thinning: below z12 at most one venue per category, one water point per kind and one finding (by its
+//! feature's end) is kept per pixel (16 tile units), below z10 per 4 × 4 pixels; the first in item order
+//! wins (for findings: by school, venues before water, nearest first).
 //! - `buffers`: zone polygons from z10 (below, a 200 m zone is under two pixels).
 //!
 //! Lines and polygon rings are simplified (Ramer–Douglas–Peucker) with a tolerance of half a pixel
-//! (8 units) below z16 and one unit from z16, then clipped to the tile and its 64-unit buffer.
+//! (8 units) below z16 and one unit from z16, then clipped to the tile and its 64-unit buffer. The MVT
+//! feature id is the item's position in its collection (as in `/collections/{c}/items`, 0-based).
 
 use std::collections::HashSet;
 
+use rayon::prelude::*;
 use rstar::AABB;
 use serde_json::{json, Value as Json};
 
 use super::collections::{CollectionId, GeomRef, Published};
 use crate::model::Category;
 use crate::scan::FeatureType;
+use crate::tiles::hash::FxBuildHasher;
 use crate::tiles::{
     encode_tile, LayerBuilder, Projector, TileGeometry, TileId, Value, BUFFER, EXTENT, MAX_ZOOM,
 };
 
 /// Below this zoom campuses are points and small water polygons become points.
 pub const POINTS_BELOW_Z: u8 = 10;
-/// Below this zoom venues of category `other` are left out and points are thinned to one per pixel.
+/// Below this zoom points are thinned to one per pixel (and category, or kind).
 pub const THIN_BELOW_Z: u8 = 12;
+/// From this zoom venues of category `other`, and venue names, are in tiles.
+pub const DETAIL_FROM_Z: u8 = 15;
 /// From this zoom venue footprints are drawn as polygons.
 pub const FOOTPRINTS_FROM_Z: u8 = 14;
 /// Tile units per pixel of a 256-pixel tile.
@@ -60,7 +70,6 @@ pub fn fields(c: CollectionId) -> &'static [(&'static str, &'static str)] {
         CollectionId::Venues => &[("id", "String"), ("name", "String"), ("category", "String")],
         CollectionId::Water => &[("id", "String"), ("name", "String"), ("kind", "String")],
         CollectionId::Findings => &[
-            ("id", "String"),
             ("school_id", "String"),
             ("feature_id", "String"),
             ("feature_type", "String"),
@@ -97,9 +106,7 @@ fn draw(p: &Published, c: CollectionId, k: usize, proj: &Projector) -> Option<Ti
     match (c, g) {
         (_, GeomRef::Point(pt)) => proj.point(pt.0, pt.1),
         (CollectionId::Findings, GeomRef::Segment(a, b)) => {
-            let ls = geo_types::LineString::from(vec![a, b]);
-            proj.lines(std::iter::once(&ls))
-                .or_else(|| proj.point(b.0, b.1))
+            proj.segment(a, b).or_else(|| proj.point(b.0, b.1))
         }
         (CollectionId::Schools, GeomRef::MultiPolygon(_)) if z < POINTS_BELOW_Z => {
             let (x, y) = bbox_centre(g.bbox()?);
@@ -132,26 +139,22 @@ fn draw(p: &Published, c: CollectionId, k: usize, proj: &Projector) -> Option<Ti
         (_, GeomRef::MultiPolygon(ps)) => proj.polygons(ps.iter()),
         (_, GeomRef::Polygon(poly)) => proj.polygons(std::iter::once(poly)),
         (_, GeomRef::MultiLineString(ls)) => proj.lines(ls.iter()),
-        (_, GeomRef::Segment(a, b)) => {
-            let ls = geo_types::LineString::from(vec![a, b]);
-            proj.lines(std::iter::once(&ls))
-        }
+        (_, GeomRef::Segment(a, b)) => proj.segment(a, b),
     }
 }
 
-fn properties(p: &Published, c: CollectionId, k: usize) -> Vec<(&'static str, Value)> {
+fn properties(p: &Published, c: CollectionId, k: usize, z: u8) -> Vec<(&'static str, Value<'_>)> {
     let ds = &p.dataset;
-    let id = || Value::String(p.item_id(c, k).into_owned());
     match c {
         CollectionId::Schools => {
             let s = &ds.schools[k];
             let (a, b) = p.findings_of_school[k];
-            let mut v = vec![
-                ("id", id()),
-                ("name", Value::from(s.name.as_str())),
-                ("kind", Value::from(s.kind.as_str())),
-            ];
-            if let Some(t) = &s.township {
+            let mut v = vec![("id", Value::String(p.item_id(c, k)))];
+            if z >= POINTS_BELOW_Z {
+                v.push(("name", Value::from(s.name.as_str())));
+            }
+            v.push(("kind", Value::from(s.kind.as_str())));
+            if let (Some(t), true) = (&s.township, z >= POINTS_BELOW_Z) {
                 v.push(("township", Value::from(t.as_str())));
             }
             v.push(("approximate", Value::Bool(s.approximate())));
@@ -160,16 +163,20 @@ fn properties(p: &Published, c: CollectionId, k: usize) -> Vec<(&'static str, Va
         }
         CollectionId::Venues => {
             let ven = &ds.venues[k];
-            vec![
-                ("id", id()),
-                ("name", Value::from(ven.name.as_str())),
-                ("category", Value::from(ven.category.as_str())),
-            ]
+            let mut v = Vec::with_capacity(3);
+            if z >= POINTS_BELOW_Z {
+                v.push(("id", Value::String(p.item_id(c, k))));
+            }
+            if z >= DETAIL_FROM_Z {
+                v.push(("name", Value::from(ven.name.as_str())));
+            }
+            v.push(("category", Value::from(ven.category.as_str())));
+            v
         }
         CollectionId::Water => {
             let w = &ds.water[k];
             vec![
-                ("id", id()),
+                ("id", Value::String(p.item_id(c, k))),
                 ("name", Value::from(w.name.as_str())),
                 ("kind", Value::from(w.kind.as_str())),
             ]
@@ -187,13 +194,11 @@ fn properties(p: &Published, c: CollectionId, k: usize) -> Vec<(&'static str, Va
                     (w.id.as_str(), w.kind.as_str())
                 }
             };
-            vec![
-                ("id", id()),
+            let mut v = vec![
                 (
                     "school_id",
                     Value::from(ds.schools[f.school as usize].id.as_str()),
                 ),
-                ("feature_id", Value::from(feature_id)),
                 ("feature_type", Value::from(f.feature_type.as_str())),
                 ("category", Value::from(category)),
                 ("rule_id", Value::from(rule.id.as_str())),
@@ -203,7 +208,11 @@ fn properties(p: &Published, c: CollectionId, k: usize) -> Vec<(&'static str, Va
                     "distance_m",
                     Value::Double(crate::export::findings::round_cm(f.measured.metres)),
                 ),
-            ]
+            ];
+            if z >= POINTS_BELOW_Z {
+                v.push(("feature_id", Value::from(feature_id)));
+            }
+            v
         }
         CollectionId::Buffers => {
             let zn = &p.zones[k];
@@ -227,7 +236,7 @@ fn thin_key(p: &Published, c: CollectionId, k: usize) -> u32 {
 }
 
 /// Builds one layer of a tile.
-pub fn render_layer(p: &Published, c: CollectionId, tile: TileId) -> LayerBuilder {
+pub fn render_layer(p: &Published, c: CollectionId, tile: TileId) -> LayerBuilder<'_> {
     let mut layer = LayerBuilder::new(c.as_str(), EXTENT);
     let z = tile.z;
     if z < minzoom(c) {
@@ -244,15 +253,14 @@ pub fn render_layer(p: &Published, c: CollectionId, tile: TileId) -> LayerBuilde
     hits.sort_unstable();
     let proj = Projector::new(tile, tolerance(z));
     let thin = match c {
-        CollectionId::Venues | CollectionId::Water => z < THIN_BELOW_Z,
-        CollectionId::Findings => z < POINTS_BELOW_Z,
+        CollectionId::Venues | CollectionId::Water | CollectionId::Findings => z < THIN_BELOW_Z,
         _ => false,
     };
-    let mut seen: HashSet<(i32, i32, u32)> = HashSet::new();
+    let mut seen: HashSet<(i32, i32, u32), FxBuildHasher> = HashSet::default();
     for k in hits {
         let k = k as usize;
         if c == CollectionId::Venues
-            && z < THIN_BELOW_Z
+            && z < DETAIL_FROM_Z
             && p.dataset.venues[k].category == Category::Other
         {
             continue;
@@ -267,19 +275,23 @@ pub fn render_layer(p: &Published, c: CollectionId, tile: TileId) -> LayerBuilde
                 TileGeometry::Polygons(_) => None,
             };
             if let Some([x, y]) = anchor {
-                if !seen.insert((x.div_euclid(PIXEL), y.div_euclid(PIXEL), thin_key(p, c, k))) {
+                let cell = if z < POINTS_BELOW_Z { 4 * PIXEL } else { PIXEL };
+                if !seen.insert((x.div_euclid(cell), y.div_euclid(cell), thin_key(p, c, k))) {
                     continue;
                 }
             }
         }
-        layer.add(Some(k as u64), &geom, &properties(p, c, k));
+        layer.add(Some(k as u64), &geom, properties(p, c, k, z));
     }
     layer
 }
 
 /// Encodes the layers of one tile; empty when no layer has a feature.
 pub fn render_tile(p: &Published, layers: &[CollectionId], tile: TileId) -> Vec<u8> {
-    let built: Vec<LayerBuilder> = layers.iter().map(|&c| render_layer(p, c, tile)).collect();
+    let built: Vec<LayerBuilder> = layers
+        .par_iter()
+        .map(|&c| render_layer(p, c, tile))
+        .collect();
     encode_tile(&built)
 }
 

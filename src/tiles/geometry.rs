@@ -92,6 +92,15 @@ impl Projector {
         self.inside(p).then(|| TileGeometry::Points(vec![round(p)]))
     }
 
+    /// A single segment a → b (lon/lat), clipped to the buffered tile; `None` when nothing of it is in the
+    /// tile or it is shorter than one unit once rounded.
+    pub fn segment(&self, a: (f64, f64), b: (f64, f64)) -> Option<TileGeometry> {
+        let (pa, pb) = (self.project(a.0, a.1), self.project(b.0, b.1));
+        let (p, q, _, _) = clip_segment(pa, pb, self.lo, self.hi)?;
+        let (p, q) = (round(p), round(q));
+        (p != q).then(|| TileGeometry::Lines(vec![vec![p, q]]))
+    }
+
     /// Lines (each a lon/lat `LineString`), clipped to the buffered tile; `None` when nothing is left.
     pub fn lines<'a>(
         &self,
@@ -369,6 +378,24 @@ mod tests {
         let out = clip_ring(big, 0.0, 100.0);
         let r: Vec<TilePoint> = dedup(out.into_iter().map(round));
         assert_eq!(ring_area2(&r).abs(), 2 * 100 * 100);
+    }
+
+    #[test]
+    fn segments() {
+        // z1 tile (1, 1) is the south-east quarter: lon 0 → x 0, lon 90 → x 2048, lat 0 → y 0.
+        let proj = Projector::new(TileId::new(1, 1, 1).unwrap(), 0.0);
+        assert_eq!(
+            proj.segment((0.0, 0.0), (90.0, 0.0)),
+            Some(TileGeometry::Lines(vec![vec![[0, 0], [2048, 0]]]))
+        );
+        // From lon −90 (x −2048) it is clipped at the buffer's edge, x = −64.
+        assert_eq!(
+            proj.segment((-90.0, 0.0), (90.0, 0.0)),
+            Some(TileGeometry::Lines(vec![vec![[-64, 0], [2048, 0]]]))
+        );
+        // Shorter than a unit: nothing; wholly outside: nothing.
+        assert_eq!(proj.segment((10.0, -10.0), (10.000001, -10.0)), None);
+        assert_eq!(proj.segment((-90.0, 10.0), (-80.0, 10.0)), None);
     }
 
     #[test]

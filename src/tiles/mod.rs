@@ -6,6 +6,7 @@
 //! the tile on every side, so that lines and polygons continue seamlessly across tile edges.
 
 pub mod geometry;
+pub mod hash;
 pub mod mercator;
 pub mod mvt;
 

@@ -16,45 +16,48 @@
 //! written with a positive surveyor's-formula area in tile coordinates (clockwise on screen, y down) and
 //! holes with a negative one, whatever the orientation of the input: rings are reversed as needed.
 
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 use super::geometry::{ring_area2, TileGeometry, TilePoint};
+use super::hash::FxBuildHasher;
 
-/// A property value.
+/// A property value; strings may be borrowed from the data the tile is made of.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
-    String(String),
+pub enum Value<'a> {
+    String(Cow<'a, str>),
     Double(f64),
     Uint(u64),
     Sint(i64),
     Bool(bool),
 }
 
-impl From<&str> for Value {
-    fn from(s: &str) -> Self {
-        Value::String(s.to_string())
+impl<'a> From<&'a str> for Value<'a> {
+    fn from(s: &'a str) -> Self {
+        Value::String(Cow::Borrowed(s))
     }
 }
 
-impl From<String> for Value {
+impl From<String> for Value<'_> {
     fn from(s: String) -> Self {
-        Value::String(s)
+        Value::String(Cow::Owned(s))
     }
 }
 
-impl From<f64> for Value {
+impl From<f64> for Value<'_> {
     fn from(v: f64) -> Self {
         Value::Double(v)
     }
 }
 
-impl From<bool> for Value {
+impl From<bool> for Value<'_> {
     fn from(v: bool) -> Self {
         Value::Bool(v)
     }
 }
 
-impl From<u64> for Value {
+impl From<u64> for Value<'_> {
     fn from(v: u64) -> Self {
         Value::Uint(v)
     }
@@ -62,22 +65,22 @@ impl From<u64> for Value {
 
 /// A value's identity for de-duplication (doubles by their bits).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-enum ValueKey {
-    String(String),
+enum ValueKey<'a> {
+    String(Cow<'a, str>),
     Double(u64),
     Uint(u64),
     Sint(i64),
     Bool(bool),
 }
 
-impl From<&Value> for ValueKey {
-    fn from(v: &Value) -> Self {
+impl<'a> From<Value<'a>> for ValueKey<'a> {
+    fn from(v: Value<'a>) -> Self {
         match v {
-            Value::String(s) => ValueKey::String(s.clone()),
+            Value::String(s) => ValueKey::String(s),
             Value::Double(d) => ValueKey::Double(d.to_bits()),
-            Value::Uint(u) => ValueKey::Uint(*u),
-            Value::Sint(i) => ValueKey::Sint(*i),
-            Value::Bool(b) => ValueKey::Bool(*b),
+            Value::Uint(u) => ValueKey::Uint(u),
+            Value::Sint(i) => ValueKey::Sint(i),
+            Value::Bool(b) => ValueKey::Bool(b),
         }
     }
 }
@@ -209,13 +212,11 @@ pub fn encode_geometry(g: &TileGeometry) -> Vec<u32> {
 
 /// One layer of a tile being built: features with their properties, keys and values de-duplicated.
 #[derive(Debug, Clone)]
-pub struct LayerBuilder {
+pub struct LayerBuilder<'a> {
     name: String,
     extent: u32,
-    keys: Vec<String>,
-    key_index: HashMap<String, u32>,
-    values: Vec<Value>,
-    value_index: HashMap<ValueKey, u32>,
+    keys: Vec<&'a str>,
+    values: HashMap<ValueKey<'a>, u32, FxBuildHasher>,
     /// Encoded `features` fields (tag + length + message), in order.
     features: Vec<u8>,
     count: usize,
@@ -224,15 +225,13 @@ pub struct LayerBuilder {
     message: Vec<u8>,
 }
 
-impl LayerBuilder {
+impl<'a> LayerBuilder<'a> {
     pub fn new(name: impl Into<String>, extent: u32) -> Self {
         LayerBuilder {
             name: name.into(),
             extent,
             keys: Vec::new(),
-            key_index: HashMap::new(),
-            values: Vec::new(),
-            value_index: HashMap::new(),
+            values: HashMap::default(),
             features: Vec::new(),
             count: 0,
             tags: Vec::new(),
@@ -259,7 +258,7 @@ impl LayerBuilder {
         &mut self,
         id: Option<u64>,
         geometry: &TileGeometry,
-        properties: &[(&str, Value)],
+        properties: impl IntoIterator<Item = (&'a str, Value<'a>)>,
     ) -> bool {
         let geom = encode_geometry(geometry);
         if geom.is_empty() {
@@ -267,24 +266,17 @@ impl LayerBuilder {
         }
         self.tags.clear();
         for (k, v) in properties {
-            let ki = match self.key_index.get(*k) {
-                Some(&i) => i,
+            let ki = match self.keys.iter().position(|&x| x == k) {
+                Some(i) => i as u32,
                 None => {
-                    let i = self.keys.len() as u32;
-                    self.keys.push((*k).to_string());
-                    self.key_index.insert((*k).to_string(), i);
-                    i
+                    self.keys.push(k);
+                    (self.keys.len() - 1) as u32
                 }
             };
-            let vk = ValueKey::from(v);
-            let vi = match self.value_index.get(&vk) {
-                Some(&i) => i,
-                None => {
-                    let i = self.values.len() as u32;
-                    self.values.push(v.clone());
-                    self.value_index.insert(vk, i);
-                    i
-                }
+            let next = self.values.len() as u32;
+            let vi = match self.values.entry(ValueKey::from(v)) {
+                Entry::Occupied(e) => *e.get(),
+                Entry::Vacant(e) => *e.insert(next),
             };
             self.tags.push(ki);
             self.tags.push(vi);
@@ -314,24 +306,26 @@ impl LayerBuilder {
         for k in &self.keys {
             put_bytes(buf, 3, k.as_bytes());
         }
+        let mut values: Vec<(&ValueKey, u32)> = self.values.iter().map(|(k, &i)| (k, i)).collect();
+        values.sort_unstable_by_key(|&(_, i)| i);
         let mut v = Vec::new();
-        for value in &self.values {
+        for (value, _) in values {
             v.clear();
             match value {
-                Value::String(s) => put_bytes(&mut v, 1, s.as_bytes()),
-                Value::Double(d) => {
+                ValueKey::String(s) => put_bytes(&mut v, 1, s.as_bytes()),
+                ValueKey::Double(bits) => {
                     put_tag(&mut v, 3, WIRE_FIXED64);
-                    v.extend_from_slice(&d.to_le_bytes());
+                    v.extend_from_slice(&f64::from_bits(*bits).to_le_bytes());
                 }
-                Value::Uint(u) => {
+                ValueKey::Uint(u) => {
                     put_tag(&mut v, 5, WIRE_VARINT);
                     put_varint(&mut v, *u);
                 }
-                Value::Sint(i) => {
+                ValueKey::Sint(i) => {
                     put_tag(&mut v, 6, WIRE_VARINT);
                     put_varint(&mut v, ((i << 1) ^ (i >> 63)) as u64);
                 }
-                Value::Bool(b) => {
+                ValueKey::Bool(b) => {
                     put_tag(&mut v, 7, WIRE_VARINT);
                     put_varint(&mut v, u64::from(*b));
                 }
@@ -434,7 +428,7 @@ mod tests {
         assert!(l.add(
             Some(1),
             &TileGeometry::Points(vec![[25, 17]]),
-            &[("k", Value::Bool(true))]
+            [("k", Value::Bool(true))]
         ));
         let tile = encode_tile(&[l]);
         let feature = [
