@@ -89,7 +89,7 @@ impl FromStr for Crs {
     /// assert_eq!("GCJ-02".parse::<Crs>().unwrap(), Crs::Gcj02);
     /// assert_eq!("epsg:4490".parse::<Crs>().unwrap(), Crs::Cgcs2000);
     /// assert_eq!("EPSG:4547".parse::<Crs>().unwrap(), Crs::Proj("EPSG:4547".into()));
-    /// assert!("mars".parse::<Crs>().is_err());
+    /// assert!("EPSG:four".parse::<Crs>().is_err());
     /// ```
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let t = s.trim();
