@@ -6,8 +6,9 @@
 //! drowning-risk water body within the legal distance of a school, measured in metres on the WGS84
 //! ellipsoid.
 //!
-//! The domain core ([`model`], [`geodesy`], [`measure`], [`index`], [`rules`], [`scan`], [`check`]) does
-//! no I/O; [`load`] and [`export`] read and write files; [`cli`] is the command line.
+//! The domain core ([`model`], [`geodesy`], [`measure`], [`index`], [`rules`], [`scan`], [`check`],
+//! [`tiles`]) does no I/O and knows nothing of HTTP; [`load`] and [`export`] read and write files; [`http`]
+//! serves the results; [`cli`] is the command line.
 
 pub mod check;
 pub mod classify;
