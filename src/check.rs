@@ -11,7 +11,7 @@ use crate::index::{expand_by_metres, Index};
 use crate::measure::{LonLat, Measured};
 use crate::model::{Category, Dataset};
 use crate::rules::RuleSet;
-use crate::scan::{measure_venue, MethodUsed};
+use crate::scan::{measure_point, MethodUsed};
 
 /// A rule the site would break.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,7 +73,7 @@ pub fn check_site(
                 for &ri in applicable {
                     let rule = &rules.rules[ri as usize];
                     let method = rule.measures();
-                    let (m, used) = measure_venue(index, ps, 0, Some(point), method, radius + 1.0);
+                    let (m, used) = measure_point(ps, point, method, radius + 1.0);
                     if m.metres <= rule.limit_m && radius <= limit.max(1.0) {
                         breaches.push(Breach {
                             school: si as u32,

@@ -89,42 +89,41 @@ fn from_for<'a>(ps: &'a PreparedSchool, method: Method) -> (From<'a>, Method) {
     }
 }
 
-/// Distance from a school (by method) to a venue.
-pub fn measure_venue(
-    index: &Index,
+/// Distance from a school (by method) to a point: a venue's door, or a site being checked.
+pub fn measure_point(
     ps: &PreparedSchool,
-    venue: usize,
-    door: Option<LonLat>,
+    p: LonLat,
     method: Method,
     reach_m: f64,
 ) -> (Measured, Method) {
     let (from, used) = from_for(ps, method);
-    let m = match (door, &from) {
-        (Some(p), From::Area(a)) => a.to_point(p, reach_m),
-        (Some(p), From::Points(pts)) => pts
+    let m = match from {
+        From::Area(a) => a.to_point(p, reach_m),
+        From::Points(pts) => pts
             .iter()
             .map(|&g| point_to_point(g, p))
             .reduce(Measured::min)
             .expect("at least one point"),
-        (None, _) => {
-            let fp = &index.footprints[index.footprint_of[venue] as usize].shape;
-            let paths = fp.paths.iter().map(Vec::as_slice);
-            match &from {
-                From::Area(a) => a.to_paths(paths, &|q| fp.contains(q), reach_m),
-                From::Points(pts) => pts
-                    .iter()
-                    .map(|&g| {
-                        point_to_paths(
-                            g,
-                            fp.paths.iter().map(Vec::as_slice),
-                            fp.contains(g),
-                            reach_m,
-                        )
-                    })
-                    .reduce(Measured::min)
-                    .expect("at least one point"),
-            }
-        }
+    };
+    (m, used)
+}
+
+/// Distance from a school (by method) to a venue's footprint polygon.
+fn measure_footprint(
+    ps: &PreparedSchool,
+    fp: &crate::measure::PreparedPaths,
+    method: Method,
+    reach_m: f64,
+) -> (Measured, Method) {
+    let (from, used) = from_for(ps, method);
+    let paths = || fp.paths.iter().map(Vec::as_slice);
+    let m = match from {
+        From::Area(a) => a.to_paths(paths(), &|q| fp.contains(q), reach_m),
+        From::Points(pts) => pts
+            .iter()
+            .map(|&g| point_to_paths(g, paths(), fp.contains(g), reach_m))
+            .reduce(Measured::min)
+            .expect("at least one point"),
     };
     (m, used)
 }
@@ -170,8 +169,14 @@ fn scan_school(ds: &Dataset, index: &Index, rules: &RuleSet, si: usize, out: &mu
             let mut cache = PerMethod::new();
             for &ri in applicable {
                 let rule = &rules.rules[ri as usize];
-                let (m, used) = cache.get(rule, |method| {
-                    measure_venue(index, ps, vi, door, method, reach)
+                let (m, used) = cache.get(rule, |method| match door {
+                    Some(p) => measure_point(ps, p, method, reach),
+                    None => measure_footprint(
+                        ps,
+                        &index.footprints[index.footprint_of[vi] as usize].shape,
+                        method,
+                        reach,
+                    ),
                 });
                 if m.metres <= rule.limit_m {
                     out.push(Finding {
