@@ -55,11 +55,10 @@ pub fn check_site(
     let limit = rules.max_limit_for_category(category);
     let mut breaches = Vec::new();
     let mut nearest: Option<(u32, Measured)> = None;
-    let unregulated = limit <= 0.0
-        && !rules
-            .rules
-            .iter()
-            .any(|r| matches!(&r.target, crate::rules::Target::Venues(c) if c.contains(&category)));
+    let unregulated = !rules
+        .rules
+        .iter()
+        .any(|r| matches!(&r.target, crate::rules::Target::Venues(c) if c.contains(&category)));
     if !unregulated {
         // Look within the rule distance first; widen only when nothing applicable is that near.
         let mut radius = limit.max(1.0);

@@ -128,11 +128,6 @@ impl PreparedArea {
         self.bbox
     }
 
-    /// Number of vertices after densification (for sizing work).
-    pub fn vertex_count(&self) -> usize {
-        self.rings.iter().map(Vec::len).sum()
-    }
-
     /// The area's box in frame metres.
     fn local_box(&self) -> ([f64; 2], [f64; 2]) {
         let (x0, y0) = self.frame.to_local(self.bbox[0], self.bbox[1]);
@@ -311,19 +306,6 @@ impl PreparedArea {
         cands
             .resolve(&self.frame)
             .expect("candidates are not empty")
-    }
-
-    /// A fast lower bound (m) of the distance to a point, from the frame alone (for filtering).
-    pub fn frame_distance_lower_bound(&self, p: LonLat, reach_m: f64) -> f64 {
-        let q = self.frame.to_local(p.0, p.1);
-        let q = [q.0, q.1];
-        let mut best = f64::INFINITY;
-        for ring in &self.rings {
-            for w in ring.windows(2) {
-                best = best.min(nearest_on_segment(q, w[0], w[1]).1);
-            }
-        }
-        best.sqrt() / (1.0 + self.eps(reach_m))
     }
 }
 

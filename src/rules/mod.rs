@@ -76,17 +76,14 @@ impl Rule {
 
     /// The straight-line method actually measured: the rule's own, or its fallback for walking.
     pub fn measured_method(&self) -> Result<Method, RuleError> {
-        match self.method {
-            Method::Walking => match self.fallback {
-                Some(m @ (Method::Gate | Method::Boundary)) => Ok(m),
-                _ => Err(RuleError::Unsupported {
-                    rule: self.id.clone(),
-                    line: self.line,
-                    message: "method 'walking' is not yet supported (it needs a footway network); set fallback = \"gate\" or \"boundary\" to measure the straight line, a lower bound of the walking distance".into(),
-                }),
-            },
-            m => Ok(m),
+        if self.method == Method::Walking && self.fallback.is_none() {
+            return Err(RuleError::Unsupported {
+                rule: self.id.clone(),
+                line: self.line,
+                message: "method 'walking' is not yet supported (it needs a footway network); set fallback = \"gate\" or \"boundary\" to measure the straight line, a lower bound of the walking distance".into(),
+            });
         }
+        Ok(self.measures())
     }
 }
 
