@@ -9,7 +9,7 @@ use rstar::AABB;
 
 use crate::index::{expand_by_metres, Index, PreparedSchool};
 use crate::measure::{point_to_paths, point_to_point, LonLat, Measured};
-use crate::model::{Dataset, School};
+use crate::model::{Category, Dataset, School};
 use crate::rules::{Method, Rule, RuleSet};
 
 /// Which layer a finding's feature is in.
@@ -128,6 +128,49 @@ fn measure_footprint(
     (m, used)
 }
 
+/// Like [`measure_point`], but `None` as soon as the distance is certainly beyond `limit_m` (the scan's
+/// filter for door points).
+fn measure_point_within(
+    ps: &PreparedSchool,
+    p: LonLat,
+    method: Method,
+    limit_m: f64,
+) -> Option<(Measured, Method)> {
+    let (from, used) = from_for(ps, method);
+    let m = match from {
+        From::Area(a) => a.to_point_within(p, limit_m)?,
+        From::Points(pts) => pts
+            .iter()
+            .map(|&g| point_to_point(g, p))
+            .reduce(Measured::min)
+            .filter(|m| m.metres <= limit_m)?,
+    };
+    Some((m, used))
+}
+
+/// The order of findings within a school: venues before water, then distance, feature and rule, packed
+/// into one integer (distances are ≥ 0, so their bit patterns sort as the numbers do).
+#[inline]
+fn order_key(f: &Finding) -> u128 {
+    let metres = if f.measured.metres > 0.0 {
+        f.measured.metres.to_bits()
+    } else {
+        0
+    };
+    ((f.feature_type as u128) << 112)
+        | ((metres as u128) << 48)
+        | ((f.feature as u128) << 16)
+        | f.rule as u128
+}
+
+fn method_slot(m: Method) -> usize {
+    match m {
+        Method::Boundary => 0,
+        Method::Gate => 1,
+        Method::Walking => 2,
+    }
+}
+
 /// Measures one feature against every applicable rule, caching one measurement per method.
 struct PerMethod {
     cache: [Option<(Measured, Method)>; 3],
@@ -143,64 +186,85 @@ impl PerMethod {
         f: impl FnOnce(Method) -> (Measured, Method),
     ) -> (Measured, Method) {
         let m = rule.measures();
-        let slot = match m {
-            Method::Boundary => 0,
-            Method::Gate => 1,
-            Method::Walking => 2,
-        };
-        *self.cache[slot].get_or_insert_with(|| f(m))
+        *self.cache[method_slot(m)].get_or_insert_with(|| f(m))
     }
 }
 
-fn scan_school(ds: &Dataset, index: &Index, rules: &RuleSet, si: usize, out: &mut Vec<Finding>) {
+/// Per-thread buffers reused from school to school.
+#[derive(Default)]
+struct Scratch {
+    found: Vec<Finding>,
+    keys: Vec<(u128, u32)>,
+}
+
+/// One school's findings, in their final order.
+fn scan_school(
+    ds: &Dataset,
+    index: &Index,
+    rules: &RuleSet,
+    si: usize,
+    scratch: &mut Scratch,
+) -> Vec<Finding> {
+    scratch.found.clear();
+    let out = &mut scratch.found;
     let school: &School = &ds.schools[si];
     let ps = &index.schools[si];
     let approximate = school.approximate();
     let vmax = rules.max_venue_limit(school.kind);
-    let start = out.len();
     if vmax > 0.0 {
         let reach = vmax + 1.0;
         let env: AABB<[f64; 2]> = expand_by_metres(ps.bbox, vmax);
-        let mut visit = |vi: usize, category: crate::model::Category, door: Option<LonLat>| {
-            let applicable = rules.venue_rules(category, school.kind);
+        let table: [&[u16]; Category::ALL.len()] =
+            Category::ALL.map(|c| rules.venue_rules(c, school.kind));
+        let mut push = |vi: u32, ri: u16, rule: &Rule, (m, used): (Measured, Method)| {
+            if m.metres <= rule.limit_m {
+                out.push(Finding {
+                    school: si as u32,
+                    feature_type: FeatureType::Venue,
+                    feature: vi,
+                    rule: ri,
+                    method: MethodUsed {
+                        rule: rule.method,
+                        measured: used,
+                    },
+                    measured: m,
+                    approximate,
+                });
+            }
+        };
+        index.venue_points.for_each_in(&env, |v| {
+            let applicable = table[v.category as usize];
             if applicable.is_empty() {
                 return;
+            }
+            let p = (v.lon, v.lat);
+            let mut cache: [Option<Option<(Measured, Method)>>; 3] = [None; 3];
+            for &ri in applicable {
+                let rule = &rules.rules[ri as usize];
+                let method = rule.measures();
+                let slot = &mut cache[method_slot(method)];
+                let measured =
+                    *slot.get_or_insert_with(|| measure_point_within(ps, p, method, vmax));
+                if let Some(mu) = measured {
+                    push(v.venue, ri, rule, mu);
+                }
+            }
+        });
+        for e in index.venue_areas.locate_in_envelope_intersecting(&env) {
+            let fi = e.data as usize;
+            let (vi, category) = (index.footprints[fi].venue, index.footprints[fi].category);
+            let applicable = table[category as usize];
+            if applicable.is_empty() {
+                continue;
             }
             let mut cache = PerMethod::new();
             for &ri in applicable {
                 let rule = &rules.rules[ri as usize];
-                let (m, used) = cache.get(rule, |method| match door {
-                    Some(p) => measure_point(ps, p, method, reach),
-                    None => measure_footprint(
-                        ps,
-                        &index.footprints[index.footprint_of[vi] as usize].shape,
-                        method,
-                        reach,
-                    ),
+                let mu = cache.get(rule, |method| {
+                    measure_footprint(ps, &index.footprints[fi].shape, method, reach)
                 });
-                if m.metres <= rule.limit_m {
-                    out.push(Finding {
-                        school: si as u32,
-                        feature_type: FeatureType::Venue,
-                        feature: vi as u32,
-                        rule: ri,
-                        method: MethodUsed {
-                            rule: rule.method,
-                            measured: used,
-                        },
-                        measured: m,
-                        approximate,
-                    });
-                }
+                push(vi, ri, rule, mu);
             }
-        };
-        for e in index.venue_points.locate_in_envelope_intersecting(&env) {
-            let p = e.geom();
-            visit(e.data.0 as usize, e.data.1, Some((p[0], p[1])));
-        }
-        for e in index.venue_areas.locate_in_envelope_intersecting(&env) {
-            let vi = index.footprints[e.data as usize].venue as usize;
-            visit(vi, ds.venues[vi].category, None);
         }
     }
     let wmax = rules.max_water_limit(school.kind);
@@ -258,31 +322,41 @@ fn scan_school(ds: &Dataset, index: &Index, rules: &RuleSet, si: usize, out: &mu
             }
         }
     }
-    // (feature, rule) is unique within a school, so an unstable sort is deterministic.
-    out[start..].sort_unstable_by(|a, b| {
-        a.feature_type
-            .cmp(&b.feature_type)
-            .then(a.measured.metres.total_cmp(&b.measured.metres))
-            .then(a.feature.cmp(&b.feature))
-            .then(a.rule.cmp(&b.rule))
-    });
+    // (feature, rule) is unique within a school, so an unstable sort is deterministic. Sorting (key,
+    // position) pairs and then moving each finding once is cheaper than sorting the findings.
+    let found = &scratch.found;
+    let keys = &mut scratch.keys;
+    keys.clear();
+    keys.extend(
+        found
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (order_key(f), i as u32)),
+    );
+    keys.sort_unstable();
+    keys.iter().map(|&(_, i)| found[i as usize]).collect()
 }
 
 /// Scans every school. The index must have been built from the same dataset.
 pub fn scan(ds: &Dataset, index: &Index, rules: &RuleSet) -> Vec<Finding> {
-    let per_school: Vec<Vec<Finding>> = (0..ds.schools.len())
-        .into_par_iter()
+    // Schools are visited in the index's spatial order (neighbours share cached venues) and the
+    // results put back in school order.
+    let order = &index.school_order;
+    let per_visit: Vec<Vec<Finding>> = order
+        .par_iter()
         .with_min_len(16)
-        .map(|si| {
-            let mut out = Vec::new();
-            scan_school(ds, index, rules, si, &mut out);
-            out
+        .map_init(Scratch::default, |scratch, &si| {
+            scan_school(ds, index, rules, si as usize, scratch)
         })
         .collect();
-    let total = per_school.iter().map(Vec::len).sum();
+    let mut visit_of = vec![0u32; order.len()];
+    for (pos, &si) in order.iter().enumerate() {
+        visit_of[si as usize] = pos as u32;
+    }
+    let total = per_visit.iter().map(Vec::len).sum();
     let mut all = Vec::with_capacity(total);
-    for v in per_school {
-        all.extend(v);
+    for &pos in &visit_of {
+        all.extend_from_slice(&per_visit[pos as usize]);
     }
     all
 }

@@ -3,7 +3,7 @@
 use geo_types::MultiPolygon;
 
 use super::segment::{nearest_on_segment, ray_crosses, segment_intersection};
-use super::{densify, Candidates, Foot, LonLat, Measured};
+use super::{densify, onto_geodesic, Candidates, Foot, LonLat, Measured};
 use crate::geodesy::LocalFrame;
 
 /// A MultiPolygon (holes honoured) in a local frame centred on its bounding box, with edges densified.
@@ -18,7 +18,13 @@ pub struct PreparedArea {
     bbox: [f64; 4],
     /// Largest distance (m) of a vertex from the frame origin.
     radius_m: f64,
+    /// The area's box in frame metres: [min_x, min_y, max_x, max_y].
+    frame_box: [f64; 4],
 }
+
+/// Areas with at most this many edges are measured by [`PreparedArea::to_point_within`] with the squared
+/// distances on the stack; larger ones take the general path.
+const STACK_EDGES: usize = 64;
 
 /// A ring edge `a → a + d` with 1/|d|² and dx/dy precomputed (no division in the hot loop).
 #[derive(Debug, Clone, Copy)]
@@ -110,12 +116,22 @@ impl PreparedArea {
             .iter()
             .flat_map(|r| r.windows(2).map(|w| Edge::new(w[0], w[1])))
             .collect();
+        let frame_box = rings.iter().flatten().fold(
+            [
+                f64::INFINITY,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::NEG_INFINITY,
+            ],
+            |b, &[x, y]| [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)],
+        );
         Some(PreparedArea {
             frame,
             rings,
             edges,
             bbox,
             radius_m,
+            frame_box,
         })
     }
 
@@ -190,6 +206,78 @@ impl PreparedArea {
             .unwrap_or_else(|| Measured::touching(p));
         // Report the feature end exactly as given.
         Measured { to: p, ..m }
+    }
+
+    /// Distance from the area to a point when it may be within `limit_m`; `None` when it is certainly
+    /// farther. Equal to [`Self::to_point`] whenever it returns a value (the scan's hot path: a box test
+    /// first, then one pass over the edges with the squared distances kept on the stack, and only the
+    /// edges within the frame's error bound of the nearest re-measured).
+    pub fn to_point_within(&self, p: LonLat, limit_m: f64) -> Option<Measured> {
+        let n = self.edges.len();
+        if n > STACK_EDGES {
+            let m = self.to_point(p, limit_m + 1.0);
+            return (m.metres <= limit_m).then_some(m);
+        }
+        let q = self.frame.to_local(p.0, p.1);
+        let q = [q.0, q.1];
+        let eps = self.eps(limit_m + 1.0);
+        // Frame distances understate ground distances by at most the relative `eps`; the chord of an edge
+        // lies within a few millimetres of its geodesic (edges ≤ MAX_EDGE_M).
+        let bound = limit_m * (1.0 + eps) + 0.01;
+        let bound2 = bound * bound;
+        let b = &self.frame_box;
+        let bx = (b[0] - q[0]).max(q[0] - b[2]).max(0.0);
+        let by = (b[1] - q[1]).max(q[1] - b[3]).max(0.0);
+        if bx * bx + by * by > bound2 {
+            return None;
+        }
+        let mut d2s = [0.0f64; STACK_EDGES];
+        let mut best = f64::INFINITY;
+        let mut inside = false;
+        for (e, slot) in self.edges.iter().zip(d2s.iter_mut()) {
+            let (a, d) = (e.a, e.d);
+            let (rx, ry) = (q[0] - a[0], q[1] - a[1]);
+            if (a[1] > q[1]) != (a[1] + d[1] > q[1]) && rx < (q[1] - a[1]) * e.dx_per_dy {
+                inside = !inside;
+            }
+            let t = ((rx * d[0] + ry * d[1]) * e.inv_len2).clamp(0.0, 1.0);
+            let (ex, ey) = (rx - t * d[0], ry - t * d[1]);
+            let d2 = ex * ex + ey * ey;
+            *slot = d2;
+            best = best.min(d2);
+        }
+        if inside {
+            return Some(Measured::touching(p));
+        }
+        if best > bound2 {
+            return None;
+        }
+        let keep = best * (1.0 + eps) * (1.0 + eps) + 1e-6;
+        let mut out: Option<Measured> = None;
+        for (e, &d2) in self.edges.iter().zip(&d2s[..n]) {
+            if d2 > keep {
+                continue;
+            }
+            let (a, d) = (e.a, e.d);
+            let t = (((q[0] - a[0]) * d[0] + (q[1] - a[1]) * d[1]) * e.inv_len2).clamp(0.0, 1.0);
+            let foot = Foot {
+                a,
+                b: [a[0] + d[0], a[1] + d[1]],
+                t,
+                is_from: true,
+            };
+            let f = onto_geodesic(&self.frame, [a[0] + t * d[0], a[1] + t * d[1]], &foot);
+            let m = Measured {
+                metres: self.frame.distance_m(f, q),
+                from: self.frame.to_lon_lat(f[0], f[1]),
+                to: p,
+            };
+            out = Some(match out {
+                None => m,
+                Some(o) => o.min(m),
+            });
+        }
+        out.filter(|m| m.metres <= limit_m)
     }
 
     /// Distance from the area to a set of paths (rings of an area, or polylines), given in lon/lat.
@@ -356,5 +444,68 @@ mod tests {
         assert!(m.metres > 90.0 && m.metres < 112.0, "{}", m.metres);
         assert!(!a.contains((112.402, 33.502)));
         assert!(a.contains((112.4005, 33.5005)));
+    }
+
+    /// The scan's fast path returns exactly what the general path returns, and `None` only beyond the
+    /// limit: points on a grid around an L-shaped campus with a hole, many within a few cm of 200 m.
+    #[test]
+    fn to_point_within_equals_to_point() {
+        let mut poly = geo_types::Polygon::new(
+            geo_types::LineString::from(vec![
+                (112.400, 33.500),
+                (112.404, 33.500),
+                (112.404, 33.502),
+                (112.402, 33.502),
+                (112.402, 33.504),
+                (112.400, 33.504),
+                (112.400, 33.500),
+            ]),
+            vec![],
+        );
+        poly.interiors_push(vec![
+            (112.4005, 33.5005),
+            (112.4015, 33.5005),
+            (112.4015, 33.5015),
+            (112.4005, 33.5005),
+        ]);
+        let a = PreparedArea::new(&MultiPolygon(vec![poly])).unwrap();
+        let (mut within, mut beyond, mut near) = (0, 0, 0);
+        for i in 0..120 {
+            for j in 0..120 {
+                let p = (112.397 + i as f64 * 0.0001, 33.497 + j as f64 * 0.0001);
+                let full = a.to_point(p, 201.0);
+                match a.to_point_within(p, 200.0) {
+                    Some(m) => {
+                        assert_eq!(m, full, "{p:?}");
+                        assert!(m.metres <= 200.0);
+                        within += 1;
+                    }
+                    None => {
+                        assert!(full.metres > 200.0, "{p:?}: {}", full.metres);
+                        beyond += 1;
+                    }
+                }
+                if (full.metres - 200.0).abs() < 5.0 {
+                    near += 1;
+                }
+            }
+        }
+        assert!(
+            within > 1000 && beyond > 1000 && near > 50,
+            "{within} {beyond} {near}"
+        );
+        // At the limit: a point 200 m south-east of the convex south-east corner (Karney) measures 200 m
+        // to a tenth of a millimetre; 1 mm inside is within, 5 cm beyond is not.
+        let corner = (112.404, 33.500);
+        let p = karney::destination(corner, 135.0, 200.0);
+        assert!((a.to_point(p, 201.0).metres - 200.0).abs() < 1e-4);
+        let p = karney::destination(corner, 135.0, 199.999);
+        let m = a.to_point_within(p, 200.0).expect("199.999 m is within");
+        assert!((m.metres - 199.999).abs() < 1e-4, "{}", m.metres);
+        assert_eq!(m.from, corner);
+        let p = karney::destination(corner, 135.0, 200.05);
+        assert_eq!(a.to_point_within(p, 200.0), None);
+        let p = karney::destination(corner, 135.0, 199.95);
+        assert!(a.to_point_within(p, 200.0).is_some());
     }
 }

@@ -107,7 +107,7 @@ type Cand = (f64, [f64; 2], [f64; 2], Option<Foot>);
 /// the geodesic edge (0.27 mm for a 145 m edge at 33.5°); the residual after the correction is below
 /// 0.01 mm for edges up to [`MAX_EDGE_M`].
 #[inline]
-fn onto_geodesic(frame: &LocalFrame, q: [f64; 2], f: &Foot) -> [f64; 2] {
+pub(crate) fn onto_geodesic(frame: &LocalFrame, q: [f64; 2], f: &Foot) -> [f64; 2] {
     if f.t <= 0.0 || f.t >= 1.0 {
         return q;
     }
