@@ -20,6 +20,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use geo_types::{Geometry, MultiLineString, MultiPolygon, Point};
 
 use super::fields::Field;
@@ -29,28 +31,67 @@ use crate::model::{
     Category, Footprint, Gate, School, SchoolKind, Site, Venue, WaterBody, WaterGeom, WaterKind,
 };
 
+/// Position of each field's attribute in a feature's attribute list (`None`: not there), indexed by
+/// `field as usize`.
+type Resolved = [Option<u16>; Field::ALL.len()];
+
+// `Field::ALL` lists the fields in declaration order, so `field as usize` indexes a `Resolved`.
+const _: () = {
+    let mut i = 0;
+    while i < Field::ALL.len() {
+        assert!(Field::ALL[i] as usize == i);
+        i += 1;
+    }
+};
+
+/// Field resolution per distinct attribute-name list: the features of a file almost always share one or
+/// a few, so the field map (case folding over every recognised name) runs once per list, not per feature.
+#[derive(Default)]
+struct FieldCache {
+    entries: Vec<(Vec<String>, Resolved)>,
+}
+
+impl FieldCache {
+    const MAX: usize = 32;
+
+    fn resolve(&mut self, feature: &RawFeature, opts: &LoadOptions, layer: LayerKind) -> Resolved {
+        let keys = || feature.props.iter().map(|(k, _)| k.as_str());
+        if let Some((_, r)) = self
+            .entries
+            .iter()
+            .find(|(names, _)| names.iter().map(String::as_str).eq(keys()))
+        {
+            return *r;
+        }
+        let mut r: Resolved = [None; Field::ALL.len()];
+        for field in Field::ALL {
+            r[field as usize] = opts
+                .fields
+                .resolve(layer, field, keys())
+                .and_then(|k| keys().position(|name| name == k))
+                .map(|i| i as u16);
+        }
+        if self.entries.len() == Self::MAX {
+            self.entries.clear();
+        }
+        self.entries.push((keys().map(str::to_string).collect(), r));
+        r
+    }
+}
+
 /// A feature's attributes as seen through the field map.
 struct Attrs<'a> {
     feature: &'a RawFeature,
-    opts: &'a LoadOptions,
-    layer: LayerKind,
+    resolved: Resolved,
 }
 
 impl<'a> Attrs<'a> {
-    /// The attribute name (as the file spells it) holding `field`.
-    fn key(&self, field: Field) -> Option<&'a str> {
-        self.opts.fields.resolve(
-            self.layer,
-            field,
-            self.feature.props.iter().map(|(k, _)| k.as_str()),
-        )
-    }
-
     /// `(attribute name, trimmed value)` for `field`, when present and not empty.
     fn get(&self, field: Field) -> Option<(&'a str, &'a str)> {
-        let key = self.key(field)?;
-        let value = self.feature.get(key)?.trim();
-        (!value.is_empty()).then_some((key, value))
+        let i = self.resolved[field as usize]?;
+        let (key, value) = &self.feature.props[i as usize];
+        let value = value.trim();
+        (!value.is_empty()).then_some((key.as_str(), value))
     }
 
     fn text(&self, field: Field) -> Option<String> {
@@ -110,40 +151,53 @@ fn wrong_geometry(what: &str, expected: &str, g: &Geometry<f64>) -> Bad {
 
 /// Runs `make` over every feature of `raw`, with ids checked for duplicates; bad features fail or are
 /// skipped.
-fn each<T>(
+///
+/// `make` sees one feature at a time, so it runs in parallel; the duplicate check and the decision to
+/// fail or skip then go through the features in order, so the outcome (the first error, the skipped
+/// list) is the same as a serial run's.
+fn each<T: Send>(
     raw: &RawLayer,
     opts: &LoadOptions,
     layer: LayerKind,
-    mut make: impl FnMut(&Attrs<'_>, String) -> Result<T, Bad>,
+    make: impl Fn(&Attrs<'_>, String) -> Result<T, Bad> + Sync,
 ) -> Result<(Vec<T>, Vec<Skipped>), LoadError> {
     let stem = raw
         .path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| layer.as_str().to_string());
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    type Made<'r, T> = (Option<(&'r str, &'r str)>, String, Result<T, Bad>);
+    let made: Vec<Made<'_, T>> = raw
+        .features
+        .par_iter()
+        .with_min_len(512)
+        .map_init(FieldCache::default, |cache, feature| {
+            let attrs = Attrs {
+                feature,
+                resolved: cache.resolve(feature, opts, layer),
+            };
+            let explicit_id = attrs.get(Field::Id);
+            let id = explicit_id
+                .map(|(_, v)| v.to_string())
+                .unwrap_or_else(|| format!("{stem}:{}", feature.index));
+            let result = make(&attrs, id.clone());
+            (explicit_id, id, result)
+        })
+        .collect();
+    let mut seen: HashMap<String, usize> = HashMap::with_capacity(raw.features.len());
     let mut out = Vec::with_capacity(raw.features.len());
     let mut skipped = Vec::new();
-    for feature in &raw.features {
-        let attrs = Attrs {
-            feature,
-            opts,
-            layer,
-        };
-        let explicit_id = attrs.get(Field::Id);
+    for (feature, (explicit_id, id, result)) in raw.features.iter().zip(made) {
         let label = feature_label(feature.index, None, explicit_id.map(|(_, v)| v));
-        let id = explicit_id
-            .map(|(_, v)| v.to_string())
-            .unwrap_or_else(|| format!("{stem}:{}", feature.index));
         let result = match (layer, explicit_id, seen.get(&id).copied()) {
-            (LayerKind::Gates, _, _) => make(&attrs, id),
+            (LayerKind::Gates, _, _) => result,
             (_, Some((key, value)), Some(first)) => Err(Bad::new(
                 key,
                 format!("duplicate id '{value}' (feature #{first} has it too)"),
             )),
             _ => {
-                seen.insert(id.clone(), feature.index);
-                make(&attrs, id)
+                seen.insert(id, feature.index);
+                result
             }
         };
         match result {

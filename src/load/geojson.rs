@@ -12,11 +12,13 @@
 
 use std::fmt;
 
+use rayon::prelude::*;
 use serde::de;
 use serde_json::{Map, Value};
 
 use super::geom::{Pos, RawGeom};
 use super::report::{feature_label, reject, Bad};
+use super::split;
 use super::{fields::Field, Format, Input, LoadError, LoadOptions, RawFeature, RawLayer};
 use crate::crs::{Crs, ToWgs84};
 
@@ -174,37 +176,62 @@ fn prop_text(v: &Value) -> Option<String> {
     }
 }
 
-/// One Feature as attributes and raw geometry; errors carry the field they concern.
-fn feature(v: &Value) -> Result<(Vec<(String, String)>, RawGeom), Bad> {
-    let obj = v
-        .as_object()
-        .filter(|o| o.get("type").and_then(Value::as_str) == Some("Feature"))
-        .ok_or_else(|| Bad::new("type", format!("not a GeoJSON Feature: {}", short(v))))?;
-    let mut props: Vec<(String, String)> = match obj.get("properties") {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Object(m)) => m
-            .iter()
-            .filter_map(|(k, v)| prop_text(v).map(|t| (k.clone(), t)))
-            .collect(),
-        Some(other) => {
-            return Err(Bad::new(
-                "properties",
-                format!("properties must be an object, got {}", short(other)),
-            ))
+/// [`prop_text`] of a value that is ours to take: strings move instead of being copied.
+fn prop_text_owned(v: Value) -> Option<String> {
+    match v {
+        Value::String(s) if s.trim().is_empty() => None,
+        Value::String(s) => Some(s),
+        other => prop_text(&other),
+    }
+}
+
+/// A Feature's attributes, its raw geometry and its `id` member (for messages).
+type FeatureParts = (Vec<(String, String)>, RawGeom, Option<String>);
+
+/// One Feature as attributes and raw geometry; errors carry the field they concern, and give the value
+/// back so that the message can name the feature. Everything that can fail is checked before the
+/// attributes are moved out.
+fn feature(v: Value) -> Result<FeatureParts, (Bad, Value)> {
+    let mut obj = match v {
+        Value::Object(o) if o.get("type").and_then(Value::as_str) == Some("Feature") => o,
+        other => {
+            let bad = Bad::new("type", format!("not a GeoJSON Feature: {}", short(&other)));
+            return Err((bad, other));
         }
     };
-    if let Some(id) = obj.get("id").and_then(prop_text) {
+    let problem = match obj.get("properties") {
+        None | Some(Value::Null) | Some(Value::Object(_)) => None,
+        Some(other) => Some(Bad::new(
+            "properties",
+            format!("properties must be an object, got {}", short(other)),
+        )),
+    };
+    let geom = match (problem, obj.get("geometry")) {
+        (Some(bad), _) => Err(bad),
+        (None, None) => Err(Bad::new("geometry", "the feature has no 'geometry' member")),
+        (None, Some(Value::Null)) => Err(Bad::new("geometry", "geometry is null")),
+        (None, Some(g)) => geometry(g)
+            .and_then(|geom| geom.validate().map(|()| geom))
+            .map_err(|m| Bad::new("geometry", m)),
+    };
+    let geom = match geom {
+        Ok(g) => g,
+        Err(bad) => return Err((bad, Value::Object(obj))),
+    };
+    let id = obj.remove("id").and_then(prop_text_owned);
+    let mut props: Vec<(String, String)> = match obj.remove("properties") {
+        Some(Value::Object(m)) => m
+            .into_iter()
+            .filter_map(|(k, v)| prop_text_owned(v).map(|t| (k, t)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    if let Some(id) = &id {
         if !props.iter().any(|(k, _)| k == "id") {
-            props.insert(0, ("id".into(), id));
+            props.insert(0, ("id".into(), id.clone()));
         }
     }
-    let geom = match obj.get("geometry") {
-        None => return Err(Bad::new("geometry", "the feature has no 'geometry' member")),
-        Some(Value::Null) => return Err(Bad::new("geometry", "geometry is null")),
-        Some(g) => geometry(g).map_err(|m| Bad::new("geometry", m))?,
-    };
-    geom.validate().map_err(|m| Bad::new("geometry", m))?;
-    Ok((props, geom))
+    Ok((props, geom, id))
 }
 
 /// The id used to name a feature in messages: its `id` member, else its id attribute.
@@ -219,17 +246,25 @@ fn label_id(v: &Value, input: &Input, opts: &LoadOptions) -> Option<String> {
     props.get(key).and_then(prop_text)
 }
 
-/// One Feature as read: the id naming it in messages, and its attributes and raw geometry or what is
-/// wrong with it.
+/// One Feature as read: its attributes and raw geometry or what is wrong with it, and the id naming it
+/// in messages (worked out only when a message may need it).
 struct Parsed {
     label_id: Option<String>,
     result: Result<(Vec<(String, String)>, RawGeom), Bad>,
 }
 
-fn parse_feature(v: &Value, input: &Input, opts: &LoadOptions) -> Parsed {
-    Parsed {
-        label_id: label_id(v, input, opts),
-        result: feature(v),
+fn parse_feature(v: Value, input: &Input, opts: &LoadOptions) -> Parsed {
+    match feature(v) {
+        // A feature that fails later (in the CRS conversion) is named by its `id` member, else by its id
+        // attribute (see `parse`).
+        Ok((props, geom, id)) => Parsed {
+            label_id: id,
+            result: Ok((props, geom)),
+        },
+        Err((bad, v)) => Parsed {
+            label_id: label_id(&v, input, opts),
+            result: Err(bad),
+        },
     }
 }
 
@@ -272,7 +307,7 @@ impl<'de> de::Visitor<'de> for FeaturesSeed<'_> {
     fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 16));
         while let Some(v) = seq.next_element::<Value>()? {
-            out.push(parse_feature(&v, self.0.input, self.0.opts));
+            out.push(parse_feature(v, self.0.input, self.0.opts));
         }
         Ok(out)
     }
@@ -314,13 +349,67 @@ impl<'de> de::Visitor<'de> for TopSeed<'_> {
     }
 }
 
+/// Files at least this large have their features parsed in parallel.
+const PARALLEL_BYTES: usize = 1 << 20;
+
+/// Parses the top level serially, each Feature as it is read.
+fn parse_top(bytes: &[u8], input: &Input, opts: &LoadOptions) -> Result<Top, LoadError> {
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    de::DeserializeSeed::deserialize(TopSeed { input, opts }, &mut de)
+        .and_then(|top| de.end().map(|()| top))
+        .map_err(|e| malformed(input, e.to_string()))
+}
+
+/// Parses a large file's features in parallel: [`split::split_features`] finds each element, every
+/// element is parsed on its own, and the top level is parsed with the features array emptied. `None`
+/// when anything is unusual (the serial parse then reports the error with its line and column).
+fn parse_top_parallel(bytes: &[u8], input: &Input, opts: &LoadOptions) -> Option<Top> {
+    let split = split::split_features(bytes)?;
+    let items: Vec<Parsed> = split
+        .elements
+        .par_iter()
+        .with_min_len(256)
+        .map(|&(a, b)| {
+            serde_json::from_slice::<Value>(&bytes[a..b])
+                .ok()
+                .map(|v| parse_feature(v, input, opts))
+        })
+        .collect::<Option<Vec<Parsed>>>()?;
+    let (a, b) = split.array;
+    let mut rest = Vec::with_capacity(bytes.len() - (b - a) + 2);
+    rest.extend_from_slice(&bytes[..a]);
+    rest.extend_from_slice(b"[]");
+    rest.extend_from_slice(&bytes[b..]);
+    let mut top = parse_top(&rest, input, opts).ok()?;
+    // Another `features` member (spelt with escapes) would have been read here: leave it to the serial
+    // parse, which keeps the last one as serde_json does.
+    if top.features.as_ref().is_some_and(|f| !f.is_empty()) {
+        return None;
+    }
+    top.features = Some(items);
+    Some(top)
+}
+
 /// Reads GeoJSON from memory (the entry point of [`read`], and of fuzzing).
 pub fn parse(bytes: &[u8], input: &Input, opts: &LoadOptions) -> Result<RawLayer, LoadError> {
+    parse_with(bytes, input, opts, PARALLEL_BYTES)
+}
+
+/// [`parse`], parsing features in parallel when the file has at least `parallel_bytes` bytes.
+fn parse_with(
+    bytes: &[u8],
+    input: &Input,
+    opts: &LoadOptions,
+    parallel_bytes: usize,
+) -> Result<RawLayer, LoadError> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let top = de::DeserializeSeed::deserialize(TopSeed { input, opts }, &mut de)
-        .and_then(|top| de.end().map(|()| top))
-        .map_err(|e| malformed(input, e.to_string()))?;
+    let top = match (bytes.len() >= parallel_bytes)
+        .then(|| parse_top_parallel(bytes, input, opts))
+        .flatten()
+    {
+        Some(top) => top,
+        None => parse_top(bytes, input, opts)?,
+    };
     let kind = top.kind.as_ref().map(|k| k.as_str().unwrap_or(""));
     let items = match (kind, top.features) {
         (None, Some(features)) if top.array => features,
@@ -334,7 +423,7 @@ pub fn parse(bytes: &[u8], input: &Input, opts: &LoadOptions) -> Result<RawLayer
         (Some("Feature"), _) => {
             let mut obj = top.rest;
             obj.insert("type".into(), Value::from("Feature"));
-            vec![parse_feature(&Value::Object(obj), input, opts)]
+            vec![parse_feature(Value::Object(obj), input, opts)]
         }
         (Some(t), _) => {
             return Err(malformed(
@@ -374,22 +463,29 @@ pub fn parse(bytes: &[u8], input: &Input, opts: &LoadOptions) -> Result<RawLayer
     let mut features = Vec::with_capacity(items.len());
     let mut skipped = Vec::new();
     for (index, item) in items.into_iter().enumerate() {
-        let converted = item.result.and_then(|(props, g)| {
-            g.to_wgs84(&to_wgs84)
-                .map(|geometry| RawFeature {
-                    index,
-                    props,
-                    geometry,
-                })
-                .map_err(|e| Bad::new("geometry", e.to_string()))
-        });
-        match converted {
-            Ok(f) => features.push(f),
-            Err(bad) => {
-                let label = feature_label(index, None, item.label_id.as_deref());
-                reject(&input.path, opts.skip_invalid, &mut skipped, label, bad)?
-            }
-        }
+        let (bad, label_id) = match item.result {
+            Ok((props, g)) => match g.to_wgs84(&to_wgs84) {
+                Ok(geometry) => {
+                    features.push(RawFeature {
+                        index,
+                        props,
+                        geometry,
+                    });
+                    continue;
+                }
+                Err(e) => {
+                    let label_id = item.label_id.or_else(|| {
+                        let keys = props.iter().map(|(k, _)| k.as_str());
+                        let key = opts.fields.resolve(input.layer, Field::Id, keys)?;
+                        props.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+                    });
+                    (Bad::new("geometry", e.to_string()), label_id)
+                }
+            },
+            Err(bad) => (bad, item.label_id),
+        };
+        let label = feature_label(index, None, label_id.as_deref());
+        reject(&input.path, opts.skip_invalid, &mut skipped, label, bad)?
     }
     Ok(RawLayer {
         path: input.path.clone(),
@@ -399,4 +495,127 @@ pub fn parse(bytes: &[u8], input: &Input, opts: &LoadOptions) -> Result<RawLayer
         features,
         skipped,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::LayerKind;
+
+    fn input() -> Input {
+        Input {
+            path: "big.geojson".into(),
+            layer: LayerKind::Venues,
+            crs: None,
+            encoding: None,
+        }
+    }
+
+    /// Features of every shape the reader accepts: ids as members and attributes, nulls, empty strings,
+    /// numbers, nested values, escapes and brackets inside strings, points and polygons.
+    fn features(n: usize) -> Vec<String> {
+        (0..n)
+            .map(|i| {
+                let id = match i % 3 {
+                    0 => format!(r#""id": {i}, "#),
+                    1 => format!(r#""id": "v-{i}", "#),
+                    _ => String::new(),
+                };
+                let geometry = if i % 5 == 0 {
+                    let (x, y) = (112.0 + i as f64 * 1e-5, 33.5);
+                    format!(
+                        r#"{{"type":"Polygon","coordinates":[[[{x},{y}],[{},{y}],[{},{}],[{x},{y}]]]}}"#,
+                        x + 1e-4,
+                        x + 1e-4,
+                        y + 1e-4
+                    )
+                } else {
+                    format!(r#"{{"type":"Point","coordinates":[{}, 33.5]}}"#, 112.0 + i as f64 * 1e-5)
+                };
+                format!(
+                    r#"{{"type":"Feature", {id}"properties":{{"名称":"网吧\"{i}\" ]}},[","编号":"n{i}","note":null,"empty":" ","n":{i}.5,"tags":{{"a":[1,{{"b":"}}"}}]}},"ok":true}},"geometry":{geometry}}}"#
+                )
+            })
+            .collect()
+    }
+
+    fn collection(features: &[String]) -> String {
+        format!(
+            "\u{feff}{{\"type\": \"FeatureCollection\", \"name\": \"x\",\n\"features\": [\n{}\n], \"crs\": {{\"type\":\"name\",\"properties\":{{\"name\":\"EPSG:4326\"}}}}}}\n",
+            features.join(",\n")
+        )
+    }
+
+    fn both(text: &str, opts: &LoadOptions) -> (String, String) {
+        let show = |r: Result<RawLayer, LoadError>| match r {
+            Ok(layer) => format!(
+                "{:?} {:?} {:?}",
+                layer.crs,
+                layer.features,
+                layer.skipped.len()
+            ),
+            Err(e) => format!("error: {e}"),
+        };
+        (
+            show(parse_with(text.as_bytes(), &input(), opts, 0)),
+            show(parse_with(text.as_bytes(), &input(), opts, usize::MAX)),
+        )
+    }
+
+    #[test]
+    fn parallel_parse_equals_serial_parse() {
+        let opts = LoadOptions::default();
+        let text = collection(&features(3000));
+        assert!(split::split_features(text.trim_start_matches('\u{feff}').as_bytes()).is_some());
+        let (parallel, serial) = both(&text, &opts);
+        assert!(!parallel.starts_with("error"), "{}", &parallel[..300]);
+        assert!(parallel == serial, "parallel and serial parses differ");
+        let layer = parse_with(text.as_bytes(), &input(), &opts, 0).unwrap();
+        assert_eq!(layer.features.len(), 3000);
+        assert_eq!(layer.features[1].get("id"), Some("v-1"));
+        assert_eq!(layer.features[1].get("名称"), Some("网吧\"1\" ]},["));
+        assert_eq!(layer.features[2].get("id"), None);
+        assert_eq!(layer.features[3].get("id"), Some("3"));
+        assert_eq!(
+            layer.features[0].get("tags"),
+            Some(r#"{"a":[1,{"b":"}"}]}"#)
+        );
+        assert_eq!(layer.features[0].get("empty"), None);
+        // A bare array too.
+        let bare = format!("[{}]", features(500).join(","));
+        let (parallel, serial) = both(&bare, &opts);
+        assert!(parallel == serial && parallel.len() > 10_000);
+    }
+
+    #[test]
+    fn parallel_parse_reports_the_same_errors() {
+        let mut opts = LoadOptions::default();
+        let mut fs = features(2000);
+        // An open ring (feature 1500, id "v-1500" as its member) and a JSON syntax error.
+        fs[1500] = r#"{"type":"Feature","id":"v-1500","properties":{},"geometry":{"type":"Polygon","coordinates":[[[112,33],[112.1,33],[112.1,33.1],[112,33.1]]]}}"#.to_string();
+        let text = collection(&fs);
+        let (parallel, serial) = both(&text, &opts);
+        assert!(
+            parallel.starts_with("error") && parallel.contains("v-1500"),
+            "{}",
+            &parallel[..parallel.len().min(300)]
+        );
+        assert_eq!(parallel, serial);
+        opts.skip_invalid = true;
+        let (parallel, serial) = both(&text, &opts);
+        assert!(
+            parallel.ends_with(" 1"),
+            "{}",
+            &parallel[parallel.len() - 20..]
+        );
+        assert!(parallel == serial, "skipping differs");
+        fs[700].push_str(" ]");
+        let (parallel, serial) = both(&collection(&fs), &opts);
+        assert!(
+            parallel.starts_with("error") && parallel.contains("line"),
+            "{}",
+            &parallel[..parallel.len().min(300)]
+        );
+        assert_eq!(parallel, serial);
+    }
 }

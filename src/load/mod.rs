@@ -15,6 +15,7 @@ mod geom;
 pub mod osm;
 pub mod report;
 pub mod shp;
+mod split;
 
 pub use report::{load_all, LoadReport};
 
