@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::model::Dataset;
@@ -88,6 +89,36 @@ pub fn record<'a>(ds: &'a Dataset, rules: &'a RuleSet, f: &Finding) -> FindingRe
     }
 }
 
+/// Findings rendered per batch: every chunk of a batch is rendered to bytes on its own thread, and the
+/// chunks are written in order, so the output is the same as a serial writer's while memory stays at
+/// one batch.
+const RENDER_CHUNK: usize = 2048;
+const RENDER_BATCH: usize = 64 * RENDER_CHUNK;
+
+/// Renders `findings` chunk by chunk with `render(index of the chunk's first finding, chunk, buffer)`
+/// and writes the buffers in order.
+fn write_rendered(
+    w: &mut impl Write,
+    findings: &[Finding],
+    render: impl Fn(usize, &[Finding], &mut Vec<u8>) -> io::Result<()> + Sync,
+) -> io::Result<()> {
+    for (b, batch) in findings.chunks(RENDER_BATCH).enumerate() {
+        let buffers: Vec<Vec<u8>> = batch
+            .par_chunks(RENDER_CHUNK)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut out = Vec::with_capacity(chunk.len() * 512);
+                render(b * RENDER_BATCH + c * RENDER_CHUNK, chunk, &mut out)?;
+                Ok(out)
+            })
+            .collect::<io::Result<_>>()?;
+        for buf in buffers {
+            w.write_all(&buf)?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes a GeoJSON FeatureCollection, one Feature per finding; geometry = the measured line
 /// (school side → feature side), coordinates in WGS84 to 1e-7° (1 cm).
 pub fn write_geojson(
@@ -97,20 +128,23 @@ pub fn write_geojson(
     findings: &[Finding],
 ) -> io::Result<()> {
     w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
-    for (i, f) in findings.iter().enumerate() {
-        if i > 0 {
-            w.write_all(b",\n")?;
+    write_rendered(&mut w, findings, |first, chunk, out| {
+        for (i, f) in chunk.iter().enumerate() {
+            if first + i > 0 {
+                out.extend_from_slice(b",\n");
+            }
+            let rec = record(ds, rules, f);
+            let (a, b) = (f.measured.from, f.measured.to);
+            write!(
+                out,
+                "{{\"type\":\"Feature\",\"geometry\":{{\"type\":\"LineString\",\"coordinates\":[[{:.7},{:.7}],[{:.7},{:.7}]]}},\"properties\":",
+                a.0, a.1, b.0, b.1
+            )?;
+            serde_json::to_writer(&mut *out, &rec)?;
+            out.push(b'}');
         }
-        let rec = record(ds, rules, f);
-        let (a, b) = (f.measured.from, f.measured.to);
-        write!(
-            w,
-            "{{\"type\":\"Feature\",\"geometry\":{{\"type\":\"LineString\",\"coordinates\":[[{:.7},{:.7}],[{:.7},{:.7}]]}},\"properties\":",
-            a.0, a.1, b.0, b.1
-        )?;
-        serde_json::to_writer(&mut w, &rec)?;
-        w.write_all(b"}")?;
-    }
+        Ok(())
+    })?;
     w.write_all(b"\n]}\n")?;
     Ok(())
 }
@@ -123,56 +157,62 @@ pub fn write_csv(
     findings: &[Finding],
 ) -> io::Result<()> {
     w.write_all("\u{feff}".as_bytes())?;
-    let mut cw = csv::Writer::from_writer(w);
     let mut header: Vec<&str> = FIELDS.to_vec();
     header.extend(["from_lon", "from_lat", "to_lon", "to_lat"]);
+    let mut cw = csv::Writer::from_writer(&mut w);
     cw.write_record(&header)?;
-    // Numbers are formatted into one reused buffer; `ranges` marks each field in it.
-    let mut nums = String::with_capacity(96);
-    for f in findings {
-        let r = record(ds, rules, f);
-        nums.clear();
-        let mut ranges = [(0, 0); 6];
-        let values = [
-            r.limit_m,
-            r.distance_m,
-            f.measured.from.0,
-            f.measured.from.1,
-            f.measured.to.0,
-            f.measured.to.1,
-        ];
-        for (k, v) in values.iter().enumerate() {
-            let start = nums.len();
-            let _ = match k {
-                0 => write!(nums, "{v}"),
-                1 => write!(nums, "{v:.2}"),
-                _ => write!(nums, "{v:.7}"),
-            };
-            ranges[k] = (start, nums.len());
-        }
-        let num = |k: usize| &nums[ranges[k].0..ranges[k].1];
-        cw.write_record([
-            r.school_id,
-            r.school_name,
-            r.school_kind,
-            r.township.unwrap_or(""),
-            r.feature_type,
-            r.feature_id,
-            r.feature_name,
-            r.category,
-            r.rule_id,
-            r.method,
-            num(0),
-            num(1),
-            r.legal_basis,
-            if r.approximate { "true" } else { "false" },
-            num(2),
-            num(3),
-            num(4),
-            num(5),
-        ])?;
-    }
     cw.flush()?;
+    drop(cw);
+    write_rendered(&mut w, findings, |_, chunk, out| {
+        let mut cw = csv::Writer::from_writer(out);
+        let mut nums = String::with_capacity(96);
+        for f in chunk {
+            let r = record(ds, rules, f);
+            nums.clear();
+            let mut ranges = [(0, 0); 6];
+            let values = [
+                r.limit_m,
+                r.distance_m,
+                f.measured.from.0,
+                f.measured.from.1,
+                f.measured.to.0,
+                f.measured.to.1,
+            ];
+            for (k, v) in values.iter().enumerate() {
+                let start = nums.len();
+                let _ = match k {
+                    0 => write!(nums, "{v}"),
+                    1 => write!(nums, "{v:.2}"),
+                    _ => write!(nums, "{v:.7}"),
+                };
+                ranges[k] = (start, nums.len());
+            }
+            let num = |k: usize| &nums[ranges[k].0..ranges[k].1];
+            cw.write_record([
+                r.school_id,
+                r.school_name,
+                r.school_kind,
+                r.township.unwrap_or(""),
+                r.feature_type,
+                r.feature_id,
+                r.feature_name,
+                r.category,
+                r.rule_id,
+                r.method,
+                num(0),
+                num(1),
+                r.legal_basis,
+                if r.approximate { "true" } else { "false" },
+                num(2),
+                num(3),
+                num(4),
+                num(5),
+            ])?;
+        }
+        cw.flush()?;
+        Ok(())
+    })?;
+    w.flush()?;
     Ok(())
 }
 
