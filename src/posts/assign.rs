@@ -238,13 +238,20 @@ mod tests {
             }
             assert!(load.iter().all(|&l| l <= k), "case {case}");
             let want = brute(&cost, k);
-            assert!((total - want).abs() < 1e-6, "case {case}: {total} vs {want}");
+            assert!(
+                (total - want).abs() < 1e-6,
+                "case {case}: {total} vs {want}"
+            );
         }
     }
 
     #[test]
     fn schools_beyond_capacity_stay_unassigned() {
-        let schools = vec![vec![(112.0, 33.0)], vec![(112.001, 33.0)], vec![(112.002, 33.0)]];
+        let schools = vec![
+            vec![(112.0, 33.0)],
+            vec![(112.001, 33.0)],
+            vec![(112.002, 33.0)],
+        ];
         let got = assign(&schools, &[(112.001, 33.0)], Some(2));
         assert_eq!(got.iter().filter(|g| g.is_none()).count(), 1);
         assert_eq!(got[1].unwrap(), (0, 0.0));

@@ -127,3 +127,86 @@ pub fn boundary_candidates(schools: &[School], every_m: f64) -> Vec<Candidate> {
     }
     out
 }
+
+/// What is wrong with a candidates file.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CandidateFileError {
+    #[error("not GeoJSON: {0}")]
+    Json(String),
+    #[error("expected a FeatureCollection")]
+    NotCollection,
+    #[error("feature {index}: {message}")]
+    Feature { index: usize, message: String },
+}
+
+/// Reads user candidates from a GeoJSON FeatureCollection of Points. Properties: `id` (default
+/// `U1`, `U2`, … by position), `name`, `fixed` (true, 1, "true", "yes", "是" mark an existing post that
+/// is always staffed). `convert` maps the file's coordinates to WGS84 lon/lat.
+///
+/// ```
+/// use perimeter::posts::candidates::from_geojson;
+/// let text = r#"{"type":"FeatureCollection","features":[
+///   {"type":"Feature","properties":{"name":"城关警务室","fixed":true},"geometry":{"type":"Point","coordinates":[112.4,33.5]}}]}"#;
+/// let c = from_geojson(text, |x, y| Ok((x, y))).unwrap();
+/// assert_eq!((c[0].id.as_str(), c[0].fixed, c[0].lon), ("U1", true, 112.4));
+/// ```
+pub fn from_geojson(
+    text: &str,
+    convert: impl Fn(f64, f64) -> Result<(f64, f64), String>,
+) -> Result<Vec<Candidate>, CandidateFileError> {
+    let v: serde_json::Value =
+        serde_json::from_str(text).map_err(|e| CandidateFileError::Json(e.to_string()))?;
+    let feats = v
+        .get("features")
+        .and_then(|f| f.as_array())
+        .filter(|_| v.get("type").and_then(|t| t.as_str()) == Some("FeatureCollection"))
+        .ok_or(CandidateFileError::NotCollection)?;
+    let mut out = Vec::with_capacity(feats.len());
+    for (index, f) in feats.iter().enumerate() {
+        let err = |message: String| CandidateFileError::Feature { index, message };
+        let geom = f.get("geometry").ok_or_else(|| err("no geometry".into()))?;
+        if geom.get("type").and_then(|t| t.as_str()) != Some("Point") {
+            return Err(err("geometry is not a Point".into()));
+        }
+        let xy = geom
+            .get("coordinates")
+            .and_then(|c| c.as_array())
+            .filter(|c| c.len() >= 2)
+            .and_then(|c| Some((c[0].as_f64()?, c[1].as_f64()?)))
+            .ok_or_else(|| err("coordinates are not [x, y] numbers".into()))?;
+        let (lon, lat) = convert(xy.0, xy.1).map_err(err)?;
+        if !(lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0) {
+            return Err(err(format!("({lon}, {lat}) is not a longitude/latitude")));
+        }
+        let props = f.get("properties");
+        let get = |k: &str| props.and_then(|p| p.get(k));
+        let text_of = |v: &serde_json::Value| match v {
+            serde_json::Value::String(s) => Some(s.clone()),
+            serde_json::Value::Number(n) => Some(n.to_string()),
+            _ => None,
+        };
+        let fixed = match get("fixed") {
+            None | Some(serde_json::Value::Null) => false,
+            Some(serde_json::Value::Bool(b)) => *b,
+            Some(serde_json::Value::Number(n)) => n.as_f64() == Some(1.0),
+            Some(serde_json::Value::String(s)) => {
+                matches!(
+                    s.trim().to_lowercase().as_str(),
+                    "true" | "yes" | "1" | "是"
+                )
+            }
+            Some(other) => return Err(err(format!("fixed: '{other}' is not true or false"))),
+        };
+        out.push(Candidate {
+            id: get("id")
+                .and_then(text_of)
+                .unwrap_or_else(|| format!("U{}", index + 1)),
+            name: get("name").and_then(text_of),
+            lon,
+            lat,
+            source: CandidateSource::User,
+            fixed,
+        });
+    }
+    Ok(out)
+}

@@ -226,7 +226,10 @@ mod tests {
         let c = PostsConfig::default();
         assert_eq!(c.kinds.len(), 9);
         assert_eq!(c.kind(SchoolKind::Primary).pupils, 800);
-        assert_eq!(c.kind(SchoolKind::Primary).morning.to_string(), "07:20-08:00");
+        assert_eq!(
+            c.kind(SchoolKind::Primary).morning.to_string(),
+            "07:20-08:00"
+        );
         assert_eq!(c.travel_minutes, 10);
         assert_eq!(c.max_travel_m, 3000.0);
     }
@@ -246,10 +249,12 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e, PostsConfigError::NoOther);
-        assert!(PostsConfig::from_toml("[kinds.bogus]\npupils=1\nmorning=\"07:00-08:00\"\nafternoon=\"16:00-17:00\"\n")
-            .unwrap_err()
-            .to_string()
-            .starts_with("kinds.bogus: unknown school kind"));
+        assert!(PostsConfig::from_toml(
+            "[kinds.bogus]\npupils=1\nmorning=\"07:00-08:00\"\nafternoon=\"16:00-17:00\"\n"
+        )
+        .unwrap_err()
+        .to_string()
+        .starts_with("kinds.bogus: unknown school kind"));
     }
 
     #[test]

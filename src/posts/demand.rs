@@ -68,11 +68,10 @@ pub fn demand_points(schools: &[School], config: &PostsConfig) -> Vec<DemandPoin
         }
         let w = pupils / s.gates.len() as f64;
         for (k, g) in s.gates.iter().enumerate() {
-            let label = g
-                .id
-                .clone()
-                .or_else(|| g.name.clone())
-                .unwrap_or_else(|| format!("gate {}", k + 1));
+            let label =
+                g.id.clone()
+                    .or_else(|| g.name.clone())
+                    .unwrap_or_else(|| format!("gate {}", k + 1));
             out.push(DemandPoint {
                 school: i,
                 gate: Some(label),

@@ -352,10 +352,17 @@ mod tests {
                 let inc: Vec<u32> = prof.order.iter().take(q).copied().collect();
                 let r = mc.solve(q, u64::MAX, inc, prof.upper[q]);
                 assert!(r.proven, "case {case} q {q}");
-                assert!((r.value - want).abs() < 1e-6, "case {case} q {q}: {} vs {want}", r.value);
+                assert!(
+                    (r.value - want).abs() < 1e-6,
+                    "case {case} q {q}: {} vs {want}",
+                    r.value
+                );
                 assert!((mc.value(&r.chosen) - want).abs() < 1e-6);
                 assert!(r.chosen.len() <= q);
-                assert!(prof.value[q] <= want + 1e-6 && want <= prof.upper[q] + 1e-6, "case {case} q {q}");
+                assert!(
+                    prof.value[q] <= want + 1e-6 && want <= prof.upper[q] + 1e-6,
+                    "case {case} q {q}"
+                );
                 let mut ls = inc_clone(&prof, q);
                 let v = mc.local_search(&mut ls);
                 assert!(v >= prof.value[q] - 1e-6 && v <= want + 1e-6);

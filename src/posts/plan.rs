@@ -54,7 +54,9 @@ impl std::str::FromStr for Solver {
         match s.trim().to_ascii_lowercase().as_str() {
             "exact" => Ok(Solver::Exact),
             "heuristic" => Ok(Solver::Heuristic),
-            _ => Err(format!("unknown solver '{s}' (expected exact or heuristic)")),
+            _ => Err(format!(
+                "unknown solver '{s}' (expected exact or heuristic)"
+            )),
         }
     }
 }

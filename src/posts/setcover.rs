@@ -77,7 +77,10 @@ fn reduce(sub: &Sub) -> (Vec<u32>, Vec<Vec<u32>>) {
                 continue;
             }
             for &k in &by_col[&rows[i][0]] {
-                if k != i && keep[k] && rows[k].len() > rows[i].len() && is_subset(&rows[i], &rows[k])
+                if k != i
+                    && keep[k]
+                    && rows[k].len() > rows[i].len()
+                    && is_subset(&rows[i], &rows[k])
                 {
                     keep[k] = false;
                     changed = true;
@@ -448,7 +451,9 @@ mod tests {
     }
 
     fn covers(sub: &Sub, chosen: &[u32]) -> bool {
-        sub.rows.iter().all(|r| r.iter().any(|c| chosen.contains(c)))
+        sub.rows
+            .iter()
+            .all(|r| r.iter().any(|c| chosen.contains(c)))
     }
 
     #[test]
@@ -474,7 +479,10 @@ mod tests {
             assert!(exact.proven, "case {case}");
             let heur = min_cover(&sub, 0);
             assert!(covers(&sub, &heur.chosen), "case {case}");
-            assert!(heur.lower <= want && want <= heur.chosen.len(), "case {case}");
+            assert!(
+                heur.lower <= want && want <= heur.chosen.len(),
+                "case {case}"
+            );
         }
     }
 
