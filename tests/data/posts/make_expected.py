@@ -97,6 +97,8 @@ def main():
     out.append(solve("towns", s, u, 300.0, [3, 6, 10, 20]))
     s, u = make(2, 2, 30, 1200, 30)
     out.append(solve("dense", s, u, 250.0, [5, 12, 25]))
+    s, u = make(4, 2, 40, 1500, 40)
+    out.append(solve("wide", s, u, 550.0, [4, 9, 15]))
     s, u = make(3, 3, 10, 600, 25, isolated=2)
     out.append(solve("user_only", s, u, 300.0, [4, 8], gate_candidates=False))
     with open(os.path.join(HERE, "instances.json"), "w") as f:
