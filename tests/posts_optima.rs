@@ -173,7 +173,11 @@ fn exact_mclp_matches_spopt_and_proves_it() {
                 plan.objective
             );
             assert!((plan.covered_weight - plan.objective).abs() < 1e-6);
-            assert!(plan.proven_optimal && plan.gap == 0.0, "{} p={p}", inst.name);
+            assert!(
+                plan.proven_optimal && plan.gap == 0.0,
+                "{} p={p}",
+                inst.name
+            );
             check_coverage(&inst, &plan);
         }
     }
