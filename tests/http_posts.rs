@@ -160,3 +160,23 @@ async fn infeasible_gates_are_named_in_the_answer() {
     assert_eq!(v["plan"]["posts"], 0);
     assert_eq!(v["plan"]["covered_weight"], 0.0);
 }
+
+#[tokio::test]
+async fn a_huge_p_is_answered_not_allocated() {
+    let state = small_state();
+    let body = json!({"model": "mclp", "p": 1_000_000_000_000u64});
+    let r = post(&state, "/posts/plan", body.to_string()).await;
+    assert_eq!(
+        r.status,
+        StatusCode::OK,
+        "{}",
+        String::from_utf8_lossy(&r.body)
+    );
+    let v = r.json();
+    // Three planned schools (S4 is not covered): S1's gate and the points standing for S2 and S3,
+    // each its own candidate; every one covered.
+    assert_eq!(v["plan"]["gates"], 3);
+    assert_eq!(v["plan"]["covered_gates"], 3);
+    assert_eq!(v["plan"]["proven_optimal"], true);
+    assert_eq!(v["plan"]["covered_weight"], v["plan"]["total_weight"]);
+}

@@ -468,7 +468,9 @@ pub fn plan(
             nodes = solved.iter().map(|s| s.nodes).sum();
         }
         Model::Mclp => {
-            let free = p.unwrap_or(0) - fixed.len();
+            // More posts than candidates in play changes nothing (and p may be huge).
+            let in_play: usize = subs.iter().map(|s| s.cols.len()).sum();
+            let free = (p.unwrap_or(0) - fixed.len()).min(in_play);
             let profiles: Vec<Profile> = subs
                 .par_iter()
                 .map(|s| mclp_profile(s, free.min(s.cols.len()), exact, budget))
