@@ -171,7 +171,7 @@ pub fn assign(
         }
     }
     for j in 0..m {
-        f.edge(n + j, t, k as i64, 0.0);
+        f.edge(n + j, t, k.min(n) as i64, 0.0);
     }
     f.run(s, t);
     (0..n)

@@ -53,7 +53,9 @@ impl Window {
 
     /// True when the two windows, each widened by `gap` minutes at its end, share a minute.
     pub fn conflicts(&self, other: &Window, gap: u16) -> bool {
-        self.start < other.end + gap && other.start < self.end + gap
+        let g = u32::from(gap);
+        u32::from(self.start) < u32::from(other.end) + g
+            && u32::from(other.start) < u32::from(self.end) + g
     }
 
     /// The smallest window holding both.
@@ -184,9 +186,16 @@ impl PostsConfig {
                 message: format!("{max_travel_m} is not a distance in metres"),
             });
         }
+        let travel_minutes = raw.roster.travel_minutes.unwrap_or(10);
+        if travel_minutes > 24 * 60 {
+            return Err(PostsConfigError::Roster {
+                field: "travel_minutes",
+                message: format!("{travel_minutes} is more than a day"),
+            });
+        }
         Ok(PostsConfig {
             kinds,
-            travel_minutes: raw.roster.travel_minutes.unwrap_or(10),
+            travel_minutes,
             max_travel_m,
         })
     }
@@ -255,6 +264,22 @@ mod tests {
         .unwrap_err()
         .to_string()
         .starts_with("kinds.bogus: unknown school kind"));
+    }
+
+    #[test]
+    fn roster_settings_are_checked() {
+        let kinds =
+            "[kinds.other]\npupils = 5\nmorning = \"07:00-08:00\"\nafternoon = \"16:00-17:00\"\n";
+        let e = PostsConfig::from_toml(&format!("[roster]\ntravel_minutes = 2000\n{kinds}"))
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "roster.travel_minutes: 2000 is more than a day"
+        );
+        let c =
+            PostsConfig::from_toml(&format!("[roster]\ntravel_minutes = 1440\n{kinds}")).unwrap();
+        let w = Window::parse("23:00-23:59").unwrap();
+        assert!(w.conflicts(&w, c.travel_minutes));
     }
 
     #[test]

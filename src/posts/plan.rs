@@ -253,16 +253,16 @@ fn mclp_profile(sub: &Sub, qmax: usize, exact: bool, budget: u64) -> Profile {
 /// programming over `vals[c][q]`.
 fn allocate(vals: &[&[f64]], p: usize) -> (f64, Vec<usize>) {
     let mut f = vec![0.0f64; p + 1];
-    let mut choice: Vec<Vec<u16>> = Vec::with_capacity(vals.len());
+    let mut choice: Vec<Vec<u32>> = Vec::with_capacity(vals.len());
     for v in vals {
         let mut g = vec![f64::NEG_INFINITY; p + 1];
-        let mut ch = vec![0u16; p + 1];
+        let mut ch = vec![0u32; p + 1];
         for k in 0..=p {
             for (q, &x) in v.iter().enumerate().take(k + 1) {
                 let cand = f[k - q] + x;
                 if cand > g[k] {
                     g[k] = cand;
-                    ch[k] = q as u16;
+                    ch[k] = q as u32;
                 }
             }
         }
