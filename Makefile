@@ -37,3 +37,4 @@ test: setup
 
 bench: setup
 	cargo bench --bench scan
+	cargo bench --bench posts

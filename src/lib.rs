@@ -7,7 +7,7 @@
 //! ellipsoid.
 //!
 //! The domain core ([`model`], [`geodesy`], [`measure`], [`index`], [`rules`], [`scan`], [`check`],
-//! [`tiles`]) does no I/O and knows nothing of HTTP; [`load`] and [`export`] read and write files; [`http`]
+//! [`posts`], [`tiles`]) does no I/O and knows nothing of HTTP; [`load`] and [`export`] read and write files; [`http`]
 //! serves the results; [`cli`] is the command line.
 
 pub mod check;
@@ -22,6 +22,7 @@ pub mod index;
 pub mod load;
 pub mod measure;
 pub mod model;
+pub mod posts;
 pub mod rules;
 pub mod scan;
 pub mod tiles;

@@ -5,6 +5,7 @@ mod common;
 mod gen;
 mod inputs;
 mod load;
+mod posts;
 mod scan;
 mod serve;
 
@@ -34,6 +35,8 @@ pub enum Command {
     Gen(gen::GenArgs),
     /// Serve the findings over HTTP: OGC API – Features, vector tiles, site checks and the web map.
     Serve(serve::ServeArgs),
+    /// Guard posts (护学岗): where police should stand at school gates, who answers for each school.
+    Posts(posts::PostsArgs),
 }
 
 /// An error at the binary's edge, with its exit code: 2 for bad input or usage, 1 for internal errors.
@@ -68,6 +71,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Gen(args) => gen::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Posts(args) => posts::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

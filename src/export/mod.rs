@@ -1,5 +1,6 @@
-//! Writers: findings (GeoJSON, CSV, summary JSON) and model layers.
+//! Writers: findings (GeoJSON, CSV, summary JSON), model layers and guard-post plans.
 
 pub mod dbf;
 pub mod findings;
 pub mod layers;
+pub mod posts;

@@ -14,6 +14,7 @@
 //! | `GET /tiles/{layers}/{z}/{x}/{y}` | Mapbox Vector Tile; 204 when empty |
 //! | `GET /check`, `POST /check` | site check, one or a batch (same JSON as `perimeter check --json`) |
 //! | `GET /schools/{id}/report` | one school with its findings and legal basis |
+//! | `POST /posts/plan` | a guard-post plan (LSCP/MCLP, assignment, roster) for the served schools |
 //! | `GET /health`, `GET /metrics` | status; Prometheus text |
 //!
 //! Every error is JSON `{code, message}` ([`error::ApiError`]), including the ones produced by layers
@@ -36,7 +37,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -46,7 +47,7 @@ use tower_http::timeout::TimeoutLayer;
 pub use error::ApiError;
 pub use state::{AppState, ServeConfig, ServerData};
 
-use routes::{check, features, health, landing, report, tiles};
+use routes::{check, features, health, landing, posts, report, tiles};
 
 /// Records every request's route, method, status and latency.
 async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -125,6 +126,7 @@ pub fn app(state: AppState) -> Router {
         .route("/tiles/{layers}", get(tiles::tilejson))
         .route("/tiles/{layers}/{z}/{x}/{y}", get(tiles::tile))
         .route("/check", get(check::check_get).post(check::check_post))
+        .route("/posts/plan", post(posts::plan))
         .route("/schools/{id}/report", get(report::report))
         .route("/health", get(health::health))
         .route("/metrics", get(health::metrics))

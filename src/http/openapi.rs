@@ -72,6 +72,18 @@ pub fn document(base: &str) -> Value {
         {"name": "y", "in": "path", "required": true, "description": "0 ≤ y < 2^z (XYZ scheme; may end in .mvt or .pbf)", "schema": {"type": "string"}},
     ]);
     let site_check = json!({"$ref": "#/components/schemas/SiteCheck"});
+    let posts_request = json!({"type": "object", "additionalProperties": false, "properties": {
+        "model": {"type": "string", "enum": ["lscp", "mclp"], "default": "lscp"},
+        "radius_m": {"type": "number", "exclusiveMinimum": 0, "maximum": 5000, "default": 300},
+        "p": {"type": "integer", "minimum": 0, "description": "number of posts (mclp; fixed posts included)"},
+        "solver": {"type": "string", "enum": ["exact", "heuristic"], "default": "exact"},
+        "boundary_every_m": {"type": "number", "minimum": 10},
+        "gate_candidates": {"type": "boolean", "default": true},
+        "capacity": {"type": "integer", "minimum": 1, "description": "at most this many schools per responsible post"},
+        "candidates": {"type": "array", "maxItems": 10000, "items": {"type": "object", "required": ["lon", "lat"], "properties": {
+            "lon": {"type": "number"}, "lat": {"type": "number"}, "crs": {"type": "string", "default": "wgs84"},
+            "id": {"type": "string"}, "name": {"type": "string"}, "fixed": {"type": "boolean", "default": false}}}},
+    }});
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -169,6 +181,16 @@ pub fn document(base: &str) -> Value {
                     },
                 },
             },
+            "/posts/plan": {"post": {
+                "summary": "Guard-post plan (护学岗)", "operationId": "planPosts",
+                "description": "LSCP (fewest posts covering every gate within radius_m) or MCLP (p posts covering the most pupils) over the served schools' gates, solved exactly per component (branch and bound, node budget 200 000 per component) or by greedy + local search; every school gets a responsible post and officer, and posts share officers when their arrival/departure windows allow. Answer: plan (as plan.json: objective, bound, gap, proven_optimal, infeasible_gates …), posts (GeoJSON as posts.geojson), assignment, roster.",
+                "requestBody": {"required": true, "content": {"application/json": {"schema": posts_request}}},
+                "responses": {
+                    "200": json_response("the plan", json!({"type": "object", "properties": {"plan": {"type": "object"}, "posts": {"type": "object"}, "assignment": {"type": "array"}, "roster": {"type": "array"}}})),
+                    "400": error_response("malformed JSON or a bad parameter (named)"),
+                    "413": error_response("body larger than the limit"),
+                },
+            }},
             "/schools/{schoolId}/report": {"get": {
                 "summary": "One school's report", "operationId": "getSchoolReport",
                 "description": "The school (kind, township, gates, zone distance), the rule set, counts and every finding with distance, method, legal basis and measured line.",

@@ -1,0 +1,34 @@
+//! Guard posts (护学岗): where police should stand at school gates, and who answers for which school
+//! (一校一警). No I/O.
+//!
+//! - [`demand`]: the points to cover — every gate of every school of minors, weighted by pupils
+//!   (spread over the school's gates) or by a default per school kind; a school without gates is
+//!   represented by its point or its centroid, flagged approximate.
+//! - [`candidates`]: where a post may stand — the gates themselves, points the user supplies
+//!   (police boxes 警务室, crossings; some of them fixed, i.e. always staffed) and optional points along
+//!   each campus boundary every N metres.
+//! - [`coverage`]: which candidates lie within `r` metres (ellipsoidal, inclusive) of each demand point,
+//!   found through an R-tree and measured with [`crate::geodesy::ground_distance_m`].
+//! - [`components`]: the demand/candidate graph splits into independent connected components.
+//! - [`setcover`] (LSCP) and [`maxcover`] (MCLP): exact branch-and-bound per component with reductions
+//!   and bounds, or greedy + local search with a bound; every answer carries its bound and gap.
+//! - [`assign`]: one responsible post per school, at most `k` schools per post, minimum total distance
+//!   (min-cost flow).
+//! - [`windows`]: arrival/departure windows per school kind (configurable TOML) and the duty roster.
+//! - [`plan`]: the whole pipeline and its result.
+
+pub mod assign;
+pub mod candidates;
+pub mod components;
+pub mod config;
+pub mod coverage;
+pub mod demand;
+pub mod maxcover;
+pub mod plan;
+pub mod setcover;
+pub mod windows;
+
+pub use candidates::{Candidate, CandidateSource};
+pub use config::{PostsConfig, PostsConfigError};
+pub use demand::DemandPoint;
+pub use plan::{plan, Model, Plan, PlanError, PlanParams, Solver};
