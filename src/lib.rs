@@ -19,6 +19,7 @@ pub mod gen;
 pub mod geodesy;
 pub mod http;
 pub mod index;
+pub mod ledger;
 pub mod load;
 pub mod measure;
 pub mod model;

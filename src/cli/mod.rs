@@ -4,6 +4,7 @@ mod check;
 mod common;
 mod gen;
 mod inputs;
+mod ledger;
 mod load;
 mod scan;
 mod serve;
@@ -32,6 +33,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Generate a deterministic synthetic county, city or province.
     Gen(gen::GenArgs),
+    /// The problem and rectification lists (两个清单): list, show, assign, status, diff, overdue, export.
+    Ledger(ledger::LedgerArgs),
     /// Serve the findings over HTTP: OGC API – Features, vector tiles, site checks and the web map.
     Serve(serve::ServeArgs),
 }
@@ -68,6 +71,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Gen(args) => gen::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Ledger(args) => ledger::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
