@@ -14,6 +14,8 @@
 //! | `GET /tiles/{layers}/{z}/{x}/{y}` | Mapbox Vector Tile; 204 when empty |
 //! | `GET /check`, `POST /check` | site check, one or a batch (same JSON as `perimeter check --json`) |
 //! | `GET /schools/{id}/report` | one school with its findings and legal basis |
+//! | `GET /ledger/problems`, `GET\|PATCH /ledger/problems/{id}` | the ledger (token needed; see [`routes::ledger`]) |
+//! | `GET /ledger/{diff,overdue,summary,scans,export,whoami}` | diffs between scans, overdue list, summaries, exports |
 //! | `GET /health`, `GET /metrics` | status; Prometheus text |
 //!
 //! Every error is JSON `{code, message}` ([`error::ApiError`]), including the ones produced by layers
@@ -36,7 +38,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, patch};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -46,7 +48,7 @@ use tower_http::timeout::TimeoutLayer;
 pub use error::ApiError;
 pub use state::{AppState, ServeConfig, ServerData};
 
-use routes::{check, features, health, landing, report, tiles};
+use routes::{check, features, health, landing, ledger, report, tiles};
 
 /// Records every request's route, method, status and latency.
 async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -102,8 +104,20 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
     Some(
         CorsLayer::new()
             .allow_origin(allow)
-            .allow_methods([Method::GET, Method::HEAD, Method::POST, Method::OPTIONS])
-            .allow_headers([header::CONTENT_TYPE, header::ACCEPT]),
+            .allow_methods([
+                Method::GET,
+                Method::HEAD,
+                Method::POST,
+                Method::PATCH,
+                Method::OPTIONS,
+            ])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                header::ACCEPT,
+                header::AUTHORIZATION,
+                header::IF_MATCH,
+            ])
+            .expose_headers([header::ETAG]),
     )
 }
 
@@ -126,6 +140,17 @@ pub fn app(state: AppState) -> Router {
         .route("/tiles/{layers}/{z}/{x}/{y}", get(tiles::tile))
         .route("/check", get(check::check_get).post(check::check_post))
         .route("/schools/{id}/report", get(report::report))
+        .route("/ledger/problems", get(ledger::problems))
+        .route(
+            "/ledger/problems/{id}",
+            get(ledger::problem).merge(patch(ledger::patch)),
+        )
+        .route("/ledger/diff", get(ledger::diff))
+        .route("/ledger/overdue", get(ledger::overdue))
+        .route("/ledger/summary", get(ledger::summary))
+        .route("/ledger/scans", get(ledger::scans))
+        .route("/ledger/export", get(ledger::export))
+        .route("/ledger/whoami", get(ledger::whoami))
         .route("/health", get(health::health))
         .route("/metrics", get(health::metrics))
         .route("/map", get(landing::map_redirect))

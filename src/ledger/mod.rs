@@ -64,7 +64,8 @@ pub enum LedgerError {
     Sqlite(#[from] rusqlite::Error),
 }
 
-/// The ledger's view of a scan's findings.
+/// The ledger's view of a scan's findings. A venue is identified by its licence (统一社会信用代码) when
+/// it has one — stable across registry extracts, where a row number is not — and by its id otherwise.
 pub fn observations(
     ds: &crate::model::Dataset,
     rules: &crate::rules::RuleSet,
@@ -74,12 +75,20 @@ pub fn observations(
         .iter()
         .map(|f| {
             let r = crate::export::findings::record(ds, rules, f);
+            let feature_id = match f.feature_type {
+                crate::scan::FeatureType::Venue => ds.venues[f.feature as usize]
+                    .licence
+                    .as_deref()
+                    .filter(|l| !l.trim().is_empty())
+                    .unwrap_or(r.feature_id),
+                crate::scan::FeatureType::Water => r.feature_id,
+            };
             Observation {
                 school_id: r.school_id.to_string(),
                 school_name: r.school_name.to_string(),
                 township: r.township.map(str::to_string),
                 feature_type: r.feature_type.to_string(),
-                feature_id: r.feature_id.to_string(),
+                feature_id: feature_id.to_string(),
                 feature_name: r.feature_name.to_string(),
                 category: r.category.to_string(),
                 rule_id: r.rule_id.to_string(),
