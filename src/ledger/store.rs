@@ -243,19 +243,24 @@ fn text_field(name: &str, v: &Option<String>, max: usize) -> Result<Option<Strin
     Ok(Some(s.to_string()))
 }
 
+/// Who made a change, when, with which note: shared by the audit entries of one change.
+struct Stamp<'a> {
+    at: &'a str,
+    actor: &'a str,
+    note: Option<&'a str>,
+}
+
 fn audit(
     tx: &Transaction<'_>,
     problem: i64,
-    at: &str,
-    actor: &str,
+    stamp: &Stamp<'_>,
     field: &str,
     from: Option<&str>,
     to: Option<&str>,
-    note: Option<&str>,
 ) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO audit (problem_id, at, actor, field, from_value, to_value, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![problem, at, actor, field, from, to, note],
+        params![problem, stamp.at, stamp.actor, field, from, to, stamp.note],
     )?;
     Ok(())
 }
@@ -398,16 +403,12 @@ impl Ledger {
                                 "UPDATE problems SET status = 'open', closed_at = NULL, version = version + 1 WHERE id = ?1",
                                 [id],
                             )?;
-                            audit(
-                                &tx,
-                                id,
-                                &at,
-                                &actor,
-                                "status",
-                                Some("verified"),
-                                Some("open"),
-                                Some("found again by a scan after it was verified"),
-                            )?;
+                            let stamp = Stamp {
+                                at: &at,
+                                actor: &actor,
+                                note: Some("found again by a scan after it was verified"),
+                            };
+                            audit(&tx, id, &stamp, "status", Some("verified"), Some("open"))?;
                             out.reopened += 1;
                         }
                         id
@@ -587,6 +588,11 @@ impl Ledger {
         }
         let at = now_rfc3339();
         let note_ref = note.as_deref();
+        let stamp = Stamp {
+            at: &at,
+            actor,
+            note: note_ref,
+        };
         let mut changed = false;
         let fields: [(&str, Option<String>, Option<String>); 3] = [
             ("unit", current.unit.clone(), unit),
@@ -602,16 +608,7 @@ impl Ledger {
                 &format!("UPDATE problems SET {field} = ?2 WHERE id = ?1"),
                 params![id, new],
             )?;
-            audit(
-                &tx,
-                id,
-                &at,
-                actor,
-                field,
-                old.as_deref(),
-                Some(&new),
-                note_ref,
-            )?;
+            audit(&tx, id, &stamp, field, old.as_deref(), Some(&new))?;
             changed = true;
         }
         if let Some(s) = change.supervised.filter(|&s| s != current.supervised) {
@@ -622,12 +619,10 @@ impl Ledger {
             audit(
                 &tx,
                 id,
-                &at,
-                actor,
+                &stamp,
                 "supervised",
                 Some(if current.supervised { "true" } else { "false" }),
                 Some(if s { "true" } else { "false" }),
-                note_ref,
             )?;
             changed = true;
         }
@@ -641,12 +636,10 @@ impl Ledger {
             audit(
                 &tx,
                 id,
-                &at,
-                actor,
+                &stamp,
                 "status",
                 Some(from_status.as_str()),
                 Some(to.as_str()),
-                note_ref,
             )?;
             changed = true;
         }
