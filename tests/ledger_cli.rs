@@ -207,6 +207,14 @@ fn two_scans_of_the_sample_county() {
     assert_eq!(keys_of("gone"), expect_gone);
     assert_eq!(keys_of("persisting"), expect_persisting);
     assert_eq!(diff.as_object().unwrap().len(), 3);
+    eprintln!(
+        "scan 1: {} findings, scan 2: {} → {} new, {} persisting, {} gone",
+        keys1.len(),
+        keys2.len(),
+        expect_new.len(),
+        expect_persisting.len(),
+        expect_gone.len()
+    );
 
     // --from/--to the other way round swaps new and gone; from scan 1 to itself nothing changes.
     let back = json(&ok(perimeter(
