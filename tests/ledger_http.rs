@@ -312,6 +312,21 @@ async fn collection_diff_and_exports() {
     assert_eq!(water.as_array().unwrap().len(), 1);
     assert_eq!(water[0]["id"], 2);
 
+    // The API document describes the ledger's routes and their security.
+    let api = get(&s, "/api").await.json();
+    assert_eq!(
+        api["paths"]["/ledger/problems/{id}"]["patch"]["operationId"],
+        "patchLedgerProblem"
+    );
+    assert_eq!(
+        api["paths"]["/ledger/problems/{id}"]["patch"]["responses"]["412"]["description"],
+        "If-Match names a version that is no longer current"
+    );
+    assert_eq!(
+        api["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
+
     let d = get_as(&s, "/ledger/diff", ADMIN).await.json();
     assert_eq!(
         d,
