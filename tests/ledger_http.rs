@@ -287,6 +287,65 @@ async fn concurrent_writers_get_a_conflict_not_a_lost_update() {
 }
 
 #[tokio::test]
+async fn a_server_side_scan_is_recorded_by_analysts_and_admins() {
+    let (_dir, s) = state();
+    let post = |token: Option<&'static str>| {
+        let s = s.clone();
+        async move {
+            let mut r = Request::post("/ledger/scans").header("host", "test.local");
+            if let Some(t) = token {
+                r = r.header("authorization", t);
+            }
+            send(&s, r.body(Body::empty()).unwrap()).await
+        }
+    };
+    assert_eq!(post(None).await.status, StatusCode::UNAUTHORIZED);
+    for refused in [
+        "Bearer viewer-token",
+        "Bearer regulator-token",
+        "Bearer police-token",
+    ] {
+        let r = post(Some(refused)).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{refused}");
+    }
+    assert_eq!(
+        get_as(&s, "/ledger/scans", ADMIN)
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // The served findings (the small county's) become the problems of scan 2; the two problems of
+    // scan 1 (rule ids the national rules do not have) are gone.
+    let served = get(&s, "/collections/findings/items?limit=1").await.json()["numberMatched"]
+        .as_u64()
+        .unwrap();
+    assert!(served > 0);
+    let r = post(Some("Bearer analyst-token")).await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    assert_eq!(
+        r.json(),
+        serde_json::json!({"scan": 2, "new": served, "persisting": 0, "gone": 2, "reopened": 0})
+    );
+    let d = get_as(&s, "/ledger/diff", ADMIN).await.json();
+    assert_eq!(d["gone"], serde_json::json!([1, 2]));
+    assert_eq!(d["new"].as_array().unwrap().len() as u64, served);
+    // Again, by an admin: everything persists.
+    let r = post(ADMIN).await.json();
+    assert_eq!(
+        (
+            r["scan"].as_u64(),
+            r["new"].as_u64(),
+            r["persisting"].as_u64(),
+            r["gone"].as_u64()
+        ),
+        (Some(3), Some(0), Some(served), Some(0))
+    );
+}
+
+#[tokio::test]
 async fn collection_diff_and_exports() {
     let (_dir, s) = state();
     let r = get(&s, "/collections").await.json();

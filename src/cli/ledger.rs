@@ -515,16 +515,7 @@ pub fn record(
     rules: &RuleSet,
     found: &[Finding],
 ) -> Result<ScanOutcome, Failure> {
-    let files: Vec<&Path> = inputs
-        .schools
-        .iter()
-        .chain(&inputs.venues)
-        .chain(&inputs.water)
-        .chain(&inputs.gates)
-        .chain(&inputs.osm)
-        .map(PathBuf::as_path)
-        .collect();
-    let checksums = ledger::input_checksums(&files).map_err(Failure::input)?;
+    let checksums = ledger::input_checksums(&inputs.files()).map_err(Failure::input)?;
     let mut l = Ledger::open(path).map_err(fail)?;
     l.record_scan(
         &rules.id,

@@ -146,7 +146,8 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
             p.display(),
             tokens.len()
         );
-        state = state.with_ledger(l, p, tokens);
+        let checksums = crate::ledger::input_checksums(&inputs.files()).map_err(Failure::input)?;
+        state = state.with_ledger(l, p, tokens).with_scan_inputs(checksums);
     }
     progress.finish();
     {

@@ -148,7 +148,10 @@ pub fn app(state: AppState) -> Router {
         .route("/ledger/diff", get(ledger::diff))
         .route("/ledger/overdue", get(ledger::overdue))
         .route("/ledger/summary", get(ledger::summary))
-        .route("/ledger/scans", get(ledger::scans))
+        .route(
+            "/ledger/scans",
+            get(ledger::scans).merge(axum::routing::post(ledger::record_scan)),
+        )
         .route("/ledger/export", get(ledger::export))
         .route("/ledger/whoami", get(ledger::whoami))
         .route("/health", get(health::health))

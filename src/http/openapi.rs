@@ -96,7 +96,10 @@ fn ledger_paths() -> Value {
         "/ledger/summary": {"get": {"summary": "Open, overdue and closed per township and unit", "operationId": "getLedgerSummary", "security": secured,
             "parameters": [{"name": "since", "in": "query", "required": false, "description": "start of the phase, YYYY-MM-DD", "schema": {"type": "string", "format": "date"}}],
             "responses": auth(json!({"200": json_response("{townships, units}", json!({"type": "object"}))}))}},
-        "/ledger/scans": {"get": {"summary": "Recorded scans with input checksums", "operationId": "getLedgerScans", "security": secured, "responses": auth(json!({"200": json_response("scans", json!({"type": "array"}))}))}},
+        "/ledger/scans": {
+            "get": {"summary": "Recorded scans with input checksums", "operationId": "getLedgerScans", "security": secured, "responses": auth(json!({"200": json_response("scans", json!({"type": "array"}))}))},
+            "post": {"summary": "Record the served findings as the next scan (analyst, admin)", "operationId": "postLedgerScan", "security": secured, "responses": auth(json!({"201": json_response("{scan, new, persisting, gone, reopened}", json!({"type": "object"}))}))},
+        },
         "/ledger/whoami": {"get": {"summary": "The token's name and role", "operationId": "getLedgerWhoami", "security": secured, "responses": auth(json!({"200": json_response("{name, role}", json!({"type": "object"}))}))}},
         "/ledger/export": {"get": {"summary": "The lists as CSV, XLSX or GeoJSON", "operationId": "getLedgerExport", "security": secured,
             "parameters": [{"name": "format", "in": "query", "required": true, "schema": {"type": "string", "enum": ["csv", "xlsx", "geojson"]}}],

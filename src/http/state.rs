@@ -65,6 +65,8 @@ pub struct LedgerHandle {
     pub store: std::sync::Mutex<crate::ledger::Ledger>,
     /// Where the store is (for messages).
     pub path: PathBuf,
+    /// The served inputs' checksums, recorded with a server-side scan (`POST /ledger/scans`).
+    pub inputs: Vec<crate::ledger::ScanInput>,
 }
 
 /// The state shared by every request (cheap to clone).
@@ -123,8 +125,23 @@ impl AppState {
         self.ledger = Some(Arc::new(LedgerHandle {
             store: std::sync::Mutex::new(ledger),
             path,
+            inputs: Vec::new(),
         }));
         self.tokens = Arc::new(tokens);
+        self
+    }
+
+    /// Sets the served inputs' checksums recorded with server-side scans (after [`AppState::with_ledger`]).
+    pub fn with_scan_inputs(mut self, inputs: Vec<crate::ledger::ScanInput>) -> AppState {
+        if let Some(l) = self.ledger.take() {
+            match Arc::try_unwrap(l) {
+                Ok(mut h) => {
+                    h.inputs = inputs;
+                    self.ledger = Some(Arc::new(h));
+                }
+                Err(shared) => self.ledger = Some(shared),
+            }
+        }
         self
     }
 

@@ -1,6 +1,6 @@
 //! The ledger over HTTP: problems (also the OGC API collection `ledger-problems`), one problem with its
 //! audit trail, changes (`PATCH` with `If-Match`), diffs between scans, overdue rectifications,
-//! summaries and exports. Every route needs a token (`Authorization: Bearer …`) whose role may read the
+//! summaries, exports, and recording the served findings as a scan (`POST /ledger/scans`). Every route needs a token (`Authorization: Bearer …`) whose role may read the
 //! ledger; changes need a role that may edit the problem's feature type ([`crate::ledger::Role`]).
 
 use axum::body::Bytes;
@@ -290,6 +290,33 @@ pub async fn scans(
     let (l, _) = reader(&state, &headers)?;
     let list = with_store(l, |s| s.scans().map_err(ledger_error)).await?;
     json(&list)
+}
+
+/// `POST /ledger/scans`: records the served findings (the scan made at start-up of the served inputs) as
+/// a scan of the ledger — analysts and admins only. Answers 201 with what changed.
+pub async fn record_scan(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let (l, who) = reader(&state, &headers)?;
+    if !matches!(who.role, ledger::Role::Analyst | ledger::Role::Admin) {
+        return Err(ApiError::Forbidden(format!(
+            "role '{}' may not run scans",
+            who.role.as_str()
+        )));
+    }
+    let data = state.data.clone();
+    let inputs = l.inputs.clone();
+    let outcome = with_store(l, move |s| {
+        let p = &data.published;
+        let obs = ledger::observations(&p.dataset, &p.rules, &p.findings);
+        s.record_scan(&p.rules.id, &inputs, &obs)
+            .map_err(ledger_error)
+    })
+    .await?;
+    let mut r = json(&outcome)?;
+    *r.status_mut() = axum::http::StatusCode::CREATED;
+    Ok(r)
 }
 
 /// `GET /ledger/whoami`: the caller's name and role.
