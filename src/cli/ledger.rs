@@ -203,9 +203,17 @@ fn print_json(v: &impl serde::Serialize) -> Result<(), Failure> {
 }
 
 fn print_problems(list: &[Problem]) {
+    use super::scan::pad;
     println!(
-        "{:>6}  {:<10}  {:<12}  {:<20}  {:<20}  {:>8}  {:<10}  {:<12}  flags",
-        "id", "status", "township", "school", "feature", "metres", "deadline", "unit"
+        "{:>6}  {:<10}  {}  {}  {}  {:>8}  {:<10}  {}  flags",
+        "id",
+        "status",
+        pad("township", 12),
+        pad("school", 20),
+        pad("feature", 20),
+        "metres",
+        "deadline",
+        pad("unit", 12)
     );
     for p in list {
         let mut flags = Vec::new();
@@ -220,15 +228,15 @@ fn print_problems(list: &[Problem]) {
         }
         let cut = |s: &str, n: usize| s.chars().take(n).collect::<String>();
         println!(
-            "{:>6}  {:<10}  {:<12}  {:<20}  {:<20}  {:>8.2}  {:<10}  {:<12}  {}",
+            "{:>6}  {:<10}  {}  {}  {}  {:>8.2}  {:<10}  {}  {}",
             p.id,
             p.status,
-            cut(p.township.as_deref().unwrap_or("-"), 6),
-            cut(&p.school_name, 10),
-            cut(&p.feature_name, 10),
+            pad(&cut(p.township.as_deref().unwrap_or("-"), 6), 12),
+            pad(&cut(&p.school_name, 10), 20),
+            pad(&cut(&p.feature_name, 10), 20),
             p.distance_m,
             p.deadline.as_deref().unwrap_or("-"),
-            cut(p.unit.as_deref().unwrap_or("-"), 6),
+            pad(&cut(p.unit.as_deref().unwrap_or("-"), 6), 12),
             flags.join(",")
         );
     }

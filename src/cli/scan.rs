@@ -164,7 +164,7 @@ fn print_table(s: &Summary, top: usize) {
 }
 
 /// Pads to a display width, counting CJK characters as two columns.
-fn pad(s: &str, width: usize) -> String {
+pub(super) fn pad(s: &str, width: usize) -> String {
     let w: usize = s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
     let mut out = s.to_string();
     out.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));

@@ -377,6 +377,9 @@ pub async fn item(
 ) -> Result<Response, ApiError> {
     check_format(&params(q)?)?;
     let (name, item) = path(names)?;
+    if name == super::ledger::COLLECTION {
+        return super::ledger::item(state, headers, item).await;
+    }
     let c = collection_id(&name)?;
     let p = state.published();
     let k = p.find(c, &item).ok_or_else(|| {

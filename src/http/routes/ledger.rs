@@ -408,3 +408,18 @@ pub async fn items(
 ) -> Result<Response, ApiError> {
     problems(State(state), headers, q).await
 }
+
+/// `GET /collections/ledger-problems/items/{id}`: one problem as a GeoJSON Feature, its version as ETag.
+pub async fn item(state: AppState, headers: HeaderMap, item: String) -> Result<Response, ApiError> {
+    let (l, _) = reader(&state, &headers)?;
+    let id: i64 = item.parse().map_err(|_| {
+        ApiError::not_found(format!("no item '{item}' in collection '{COLLECTION}'"))
+    })?;
+    let p = with_store(l, move |s| s.problem(id, today()).map_err(ledger_error)).await?;
+    let version = p.version;
+    let fc = ledger::export::geojson(std::slice::from_ref(&p));
+    let body = serde_json::to_vec(&fc["features"][0]).map_err(ApiError::internal)?;
+    let mut r = respond(body, GEOJSON);
+    r.headers_mut().insert(header::ETAG, etag(version));
+    Ok(r)
+}
