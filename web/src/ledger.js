@@ -50,6 +50,13 @@ export function filterProblems(features, { status = '', township = '', overdue =
   );
 }
 
+/** The PATCH body of a change: the status, and the note, unit and deadline (YYYY-MM-DD) when not blank. */
+export function changeBody({ status, note = '', unit = '', deadline = '' }) {
+  const body = { status };
+  for (const [k, v] of Object.entries({ note, unit, deadline })) if (v && v.trim()) body[k] = v.trim();
+  return body;
+}
+
 /** A MapLibre colour expression by status. */
 export function statusColourExpression() {
   return ['match', ['get', 'status'], ...Object.entries(STATUS_COLOURS).flat(), '#757575'];
@@ -135,10 +142,10 @@ export function initLedger(map, base) {
     render();
   }
 
-  async function submit(problem, status, note) {
+  /** Sends a change: the status, with the note, unit and deadline when given. */
+  async function submit(problem, fields) {
     try {
-      const body = { status };
-      if (note.trim()) body.note = note.trim();
+      const body = changeBody(fields);
       const { body: p } = await call(base, st.token, `/ledger/problems/${problem.id}`, {
         method: 'PATCH',
         headers: { 'content-type': 'application/json', 'if-match': `"${problem.version}"` },
@@ -223,10 +230,8 @@ export function initLedger(map, base) {
 
   function detail(p) {
     const box = el('li', { id: 'ledger-detail', class: 'detail' });
-    box.append(
-      el('div', {}, `${w('unit')}: ${p.unit ?? '-'} · ${w('deadline')}: ${p.deadline ?? '-'}`),
-      p.gone ? el('div', { class: 'hint' }, w('gone_flag')) : null,
-    );
+    box.append(el('div', {}, `${w('unit')}: ${p.unit ?? '-'} · ${w('deadline')}: ${p.deadline ?? '-'}`));
+    if (p.gone) box.append(el('div', { class: 'hint' }, w('gone_flag')));
     const next = NEXT[p.status] ?? [];
     if (next.length === 0) {
       box.append(el('div', { class: 'hint' }, w('closed')));
@@ -235,10 +240,13 @@ export function initLedger(map, base) {
     const to = select('next', next[0], next.map((s) => [s, w(s)]), () => {});
     to.id = 'ledger-next';
     const note = el('input', { id: 'ledger-note', type: 'text', maxlength: '2000', placeholder: w('note') });
+    const unit = el('input', { id: 'ledger-unit', type: 'text', maxlength: '100', placeholder: w('unit') });
+    const deadline = el('input', { id: 'ledger-deadline', type: 'date', title: w('deadline') });
     box.append(
       el('label', { class: 'row' }, el('span', {}, w('next')), to),
+      el('div', { class: 'row' }, unit, deadline),
       note,
-      el('button', { id: 'ledger-submit', type: 'button', onclick: () => submit(p, to.value, note.value) }, w('submit')),
+      el('button', { id: 'ledger-submit', type: 'button', onclick: () => submit(p, { status: to.value, note: note.value, unit: unit.value, deadline: deadline.value }) }, w('submit')),
     );
     return box;
   }

@@ -119,6 +119,25 @@ describe('ledger panel in headless chromium', { skip: !!process.env.PERIMETER_UR
     assert.equal(await page.locator('#ledger-message').textContent(), '已保存：1 → 有异议');
     assert.deepEqual(mock.ledger.audit, [{ problem_id: 1, actor: 'regulator-desk', field: 'status', from: 'open', to: 'disputed', note: '场所已于上月注销' }]);
 
+    // open → rectifying needs a responsible unit; given with a deadline in the same change, it is saved.
+    await page.click('#ledger-list li[data-id="4"]');
+    await page.selectOption('#ledger-next', 'rectifying');
+    await page.click('#ledger-submit');
+    await page.waitForFunction(() => document.querySelector('#ledger-message')?.dataset.error === 'true');
+    assert.equal(await page.locator('#ledger-message').textContent(), '409 conflict: rectifying needs a responsible unit: assign one first (or in the same change)');
+    await page.click('#ledger-list li[data-id="4"]');
+    await page.selectOption('#ledger-next', 'rectifying');
+    await page.fill('#ledger-unit', '文广旅局');
+    await page.fill('#ledger-deadline', '2026-12-31');
+    await page.click('#ledger-submit');
+    await page.waitForFunction(() => document.querySelector('#ledger-list li[data-id="4"]')?.dataset.status === 'rectifying');
+    assert.deepEqual(
+      mock.ledger.audit.slice(1).map((a) => [a.problem_id, a.field, a.from, a.to]),
+      [[4, 'unit', null, '文广旅局'], [4, 'deadline', null, '2026-12-31'], [4, 'status', 'open', 'rectifying']],
+    );
+    await page.click('#ledger-list li[data-id="4"]');
+    assert.equal(await page.locator('#ledger-detail div').first().textContent(), '责任单位: 文广旅局 · 整改期限: 2026-12-31');
+
     // Someone else changes problem 3 meanwhile: the panel's version is stale and the server says so.
     mock.ledger.problems[2].properties.version += 1;
     await page.click('#ledger-list li[data-id="3"]');

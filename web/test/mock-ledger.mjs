@@ -74,11 +74,20 @@ export function mockLedger(findings) {
     if (!m) throw new LedgerError(428, 'precondition_required', 'a change needs If-Match');
     const v = Number(m.replace(/"/g, ''));
     if (v !== p.version) throw new LedgerError(412, 'precondition_failed', `problem ${p.id} is at version ${p.version}, not ${v}: it was changed meanwhile; reload and retry`);
+    if (body.deadline !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(body.deadline)) throw new LedgerError(400, 'bad_request', `deadline '${body.deadline}' is not a date written YYYY-MM-DD`);
+    if (body.status && body.status === 'rectifying' && NEXT[p.status].includes('rectifying') && !p.unit && !body.unit) {
+      throw new LedgerError(409, 'conflict', 'rectifying needs a responsible unit: assign one first (or in the same change)');
+    }
+    for (const field of ['unit', 'deadline']) {
+      if (body[field] !== undefined && body[field] !== p[field]) {
+        audit.push({ problem_id: p.id, actor: id.name, field, from: p[field], to: body[field], note: body.note ?? null });
+        p[field] = body[field];
+      }
+    }
     if (body.status) {
       if (!(body.status in NEXT)) throw new LedgerError(400, 'bad_request', `unknown status '${body.status}'`);
       if (!NEXT[p.status].includes(body.status)) throw new LedgerError(409, 'conflict', `${p.status} → ${body.status} is not a step of the workflow`);
       if (body.status === 'disputed' && !body.note?.trim()) throw new LedgerError(409, 'conflict', 'disputed needs a reason (note)');
-      if (body.status === 'rectifying' && !p.unit && !body.unit) throw new LedgerError(409, 'conflict', 'rectifying needs a responsible unit: assign one first (or in the same change)');
       audit.push({ problem_id: p.id, actor: id.name, field: 'status', from: p.status, to: body.status, note: body.note ?? null });
       p.status = body.status;
       if (body.status === 'disputed') p.dispute_reason = body.note;

@@ -112,7 +112,9 @@ test('the display zone of a convex campus lies 200 m from it, within the samplin
 });
 
 test('ledger panel helpers: the workflow table, filters and status colours', async () => {
-  const { NEXT, STATUS_COLOURS, filterProblems, statusColourExpression } = await import('../src/ledger.js');
+  const { NEXT, STATUS_COLOURS, changeBody, filterProblems, statusColourExpression } = await import('../src/ledger.js');
+  assert.deepEqual(changeBody({ status: 'rectifying', note: '  ', unit: ' 文广旅局 ', deadline: '2026-12-31' }), { status: 'rectifying', unit: '文广旅局', deadline: '2026-12-31' });
+  assert.deepEqual(changeBody({ status: 'disputed', note: '已注销' }), { status: 'disputed', note: '已注销' });
   // The same table as src/ledger/workflow.rs.
   assert.deepEqual(NEXT, {
     open: ['rectifying', 'disputed'],
