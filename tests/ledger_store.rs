@@ -382,3 +382,45 @@ fn workflow_refusals_are_atomic_and_audited() {
     assert!(e.to_string().contains("append-only"), "{e}");
     assert_eq!(l.audit_all().unwrap().len(), 9);
 }
+
+#[test]
+fn two_connections_to_one_file_never_lose_an_update() {
+    // As when the command line writes while the server runs: separate connections, separate threads.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ledger.db");
+    let mut l = Ledger::open(&path).unwrap();
+    l.record_scan(
+        "national",
+        &[],
+        &[obs("S1", "venue", "V1", "ktv_200", 50.0)],
+    )
+    .unwrap();
+    for round in 0..20i64 {
+        let expected = round + 1;
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(2));
+        let handles: Vec<_> = (0..2)
+            .map(|k| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    let mut mine = Ledger::open(&path).unwrap();
+                    barrier.wait();
+                    let c = Change {
+                        measure: Some(format!("round {round} connection {k}")),
+                        ..Change::default()
+                    };
+                    mine.change(1, Some(expected), &c, &format!("c{k}"))
+                })
+            })
+            .collect();
+        let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        let wins = results.iter().filter(|r| r.is_ok()).count();
+        assert_eq!(wins, 1, "round {round}: {results:?}");
+        assert!(results.iter().any(|r| matches!(
+            r,
+            Err(LedgerError::VersionConflict { expected: e, .. }) if *e == expected
+        )));
+    }
+    let p = l.problem(1, 0).unwrap();
+    assert_eq!(p.version, 21);
+    assert_eq!(l.audit(1).unwrap().len(), 20);
+}

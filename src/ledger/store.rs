@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 use serde::Serialize;
 
 use super::time::{format_date, now_rfc3339, parse_date};
@@ -322,7 +322,11 @@ impl Ledger {
                 })
                 .or_insert(o);
         }
-        let tx = self.conn.transaction()?;
+        // IMMEDIATE: the write lock is taken before anything is read, so a version read here is still
+        // current when the change is written, whichever process writes (others wait: busy timeout).
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let previous: i64 =
             tx.query_row("SELECT COALESCE(MAX(id), 0) FROM scans", [], |r| r.get(0))?;
         tx.execute(
@@ -561,7 +565,11 @@ impl Ledger {
             return Err(LedgerError::Invalid("the actor's name is empty".into()));
         }
         let today = super::time::today();
-        let tx = self.conn.transaction()?;
+        // IMMEDIATE: the write lock is taken before anything is read, so a version read here is still
+        // current when the change is written, whichever process writes (others wait: busy timeout).
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let latest: i64 =
             tx.query_row("SELECT COALESCE(MAX(id), 0) FROM scans", [], |r| r.get(0))?;
         let current = tx
