@@ -7,8 +7,9 @@
 //! ellipsoid.
 //!
 //! The domain core ([`model`], [`geodesy`], [`measure`], [`index`], [`rules`], [`scan`], [`check`],
-//! [`posts`], [`tiles`]) does no I/O and knows nothing of HTTP; [`load`] and [`export`] read and write files; [`http`]
-//! serves the results; [`cli`] is the command line.
+//! [`posts`], [`tiles`]) does no I/O and knows nothing of HTTP; [`load`] and [`export`] read and write files;
+//! [`ledger`] keeps the problem and rectification lists in a SQLite store; [`http`] serves the results;
+//! [`cli`] is the command line.
 
 pub mod check;
 pub mod classify;
@@ -19,6 +20,7 @@ pub mod gen;
 pub mod geodesy;
 pub mod http;
 pub mod index;
+pub mod ledger;
 pub mod load;
 pub mod measure;
 pub mod model;

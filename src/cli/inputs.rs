@@ -69,6 +69,18 @@ impl InputArgs {
             && self.osm.is_empty()
     }
 
+    /// Every input file given (layers, gates and OSM extracts), in flag order.
+    pub fn files(&self) -> Vec<&std::path::Path> {
+        self.schools
+            .iter()
+            .chain(&self.venues)
+            .chain(&self.water)
+            .chain(&self.gates)
+            .chain(&self.osm)
+            .map(PathBuf::as_path)
+            .collect()
+    }
+
     /// The layer inputs (not OSM) with their declared CRS and encoding.
     pub fn inputs(&self) -> anyhow::Result<Vec<Input>> {
         let encoding = match self.encoding.as_deref() {

@@ -4,6 +4,7 @@ mod check;
 mod common;
 mod gen;
 mod inputs;
+mod ledger;
 mod load;
 mod posts;
 mod scan;
@@ -33,6 +34,8 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Generate a deterministic synthetic county, city or province.
     Gen(gen::GenArgs),
+    /// The problem and rectification lists (两个清单): list, show, assign, status, diff, overdue, export.
+    Ledger(ledger::LedgerArgs),
     /// Serve the findings over HTTP: OGC API – Features, vector tiles, site checks and the web map.
     Serve(serve::ServeArgs),
     /// Guard posts (护学岗): where police should stand at school gates, who answers for each school.
@@ -72,6 +75,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Gen(args) => gen::run(args),
         Command::Serve(args) => serve::run(args),
         Command::Posts(args) => posts::run(args),
+        Command::Ledger(args) => ledger::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -26,6 +26,9 @@ pub struct ScanArgs {
     /// How many schools the printed table shows (worst first).
     #[arg(long, default_value_t = 15)]
     pub top: usize,
+    /// Record this scan in the ledger at this path (created on first use; see `perimeter ledger`).
+    #[arg(long, value_name = "PATH")]
+    pub ledger: Option<PathBuf>,
 }
 
 pub fn run(args: ScanArgs) -> Result<(), Failure> {
@@ -68,6 +71,19 @@ pub fn run(args: ScanArgs) -> Result<(), Failure> {
         Ok(summary)
     };
     let summary = write().map_err(Failure::internal)?;
+    let recorded = match &args.ledger {
+        Some(path) => {
+            progress.stage("recording in the ledger");
+            Some(super::ledger::record(
+                path,
+                &args.inputs,
+                &ds,
+                &rules,
+                &found,
+            )?)
+        }
+        None => None,
+    };
     progress.finish();
     print_table(&summary, args.top);
     println!(
@@ -78,6 +94,17 @@ pub fn run(args: ScanArgs) -> Result<(), Failure> {
         t_scan.as_secs_f64(),
         args.out.display()
     );
+    if let (Some(path), Some(o)) = (&args.ledger, recorded) {
+        println!(
+            "ledger {}: scan {} — {} new, {} persisting, {} gone (proposed for verification), {} reopened",
+            path.display(),
+            o.scan,
+            o.new,
+            o.persisting,
+            o.gone,
+            o.reopened
+        );
+    }
     Ok(())
 }
 
@@ -137,7 +164,7 @@ fn print_table(s: &Summary, top: usize) {
 }
 
 /// Pads to a display width, counting CJK characters as two columns.
-fn pad(s: &str, width: usize) -> String {
+pub(super) fn pad(s: &str, width: usize) -> String {
     let w: usize = s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
     let mut out = s.to_string();
     out.extend(std::iter::repeat_n(' ', width.saturating_sub(w)));

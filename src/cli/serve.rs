@@ -35,6 +35,12 @@ pub struct ServeArgs {
     /// Longest a request may take, seconds (then 503).
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
+    /// Serve the ledger at this path under /ledger/ (created on first use).
+    #[arg(long, value_name = "PATH")]
+    pub ledger: Option<PathBuf>,
+    /// API tokens file (TOML with SHA-256 hashes and roles) for the ledger's routes.
+    #[arg(long, value_name = "FILE")]
+    pub tokens: Option<PathBuf>,
 }
 
 /// The sample county's inputs, from `dir` (schools Shapefiles in CGCS2000 Gauss-Krüger with their .prj,
@@ -122,7 +128,27 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
         attribution,
         ..ServeConfig::default()
     };
-    let state = AppState::with_config(ds, rules, config);
+    let tokens = match &args.tokens {
+        Some(p) => crate::ledger::Tokens::load(p).map_err(Failure::input)?,
+        None => crate::ledger::Tokens::default(),
+    };
+    let ledger = match &args.ledger {
+        Some(p) => Some((
+            crate::ledger::Ledger::open(p).map_err(Failure::input)?,
+            p.clone(),
+        )),
+        None => None,
+    };
+    let mut state = AppState::with_config(ds, rules, config);
+    if let Some((l, p)) = ledger {
+        println!(
+            "ledger {} under /ledger/ ({} token(s))",
+            p.display(),
+            tokens.len()
+        );
+        let checksums = crate::ledger::input_checksums(&inputs.files()).map_err(Failure::input)?;
+        state = state.with_ledger(l, p, tokens).with_scan_inputs(checksums);
+    }
     progress.finish();
     {
         let p = state.published();

@@ -13,6 +13,12 @@ pub enum ApiError {
     /// 400: a parameter or body is malformed or out of range.
     #[error("{0}")]
     BadRequest(String),
+    /// 401: a token is required and was missing or unknown.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403: the token's role may not do this.
+    #[error("{0}")]
+    Forbidden(String),
     /// 404: no such resource.
     #[error("{0}")]
     NotFound(String),
@@ -22,6 +28,15 @@ pub enum ApiError {
     /// 406: the requested format is not offered.
     #[error("{0}")]
     NotAcceptable(String),
+    /// 409: the change conflicts with the resource's state (e.g. a step the workflow does not allow).
+    #[error("{0}")]
+    Conflict(String),
+    /// 412: `If-Match` names a version that is no longer current.
+    #[error("{0}")]
+    PreconditionFailed(String),
+    /// 428: a write without `If-Match`.
+    #[error("{0}")]
+    PreconditionRequired(String),
     /// 413: the request body is larger than the limit.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -55,6 +70,11 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         match self {
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::PreconditionFailed(_) => StatusCode::PRECONDITION_FAILED,
+            ApiError::PreconditionRequired(_) => StatusCode::PRECONDITION_REQUIRED,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::NotAcceptable(_) => StatusCode::NOT_ACCEPTABLE,
@@ -64,11 +84,17 @@ impl ApiError {
         }
     }
 
-    /// The machine-readable code: `bad_request`, `not_found`, `method_not_allowed`, `not_acceptable`,
+    /// The machine-readable code: `bad_request`, `unauthorized`, `forbidden`, `conflict`,
+    /// `precondition_failed`, `precondition_required`, `not_found`, `method_not_allowed`, `not_acceptable`,
     /// `payload_too_large`, `timeout`, `internal`.
     pub fn code(&self) -> &'static str {
         match self {
             ApiError::BadRequest(_) => "bad_request",
+            ApiError::Unauthorized(_) => "unauthorized",
+            ApiError::Forbidden(_) => "forbidden",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::PreconditionFailed(_) => "precondition_failed",
+            ApiError::PreconditionRequired(_) => "precondition_required",
             ApiError::NotFound(_) => "not_found",
             ApiError::MethodNotAllowed(_) => "method_not_allowed",
             ApiError::NotAcceptable(_) => "not_acceptable",
@@ -82,6 +108,11 @@ impl ApiError {
     pub fn public_message(&self) -> &str {
         match self {
             ApiError::BadRequest(m)
+            | ApiError::Unauthorized(m)
+            | ApiError::Forbidden(m)
+            | ApiError::Conflict(m)
+            | ApiError::PreconditionFailed(m)
+            | ApiError::PreconditionRequired(m)
             | ApiError::NotFound(m)
             | ApiError::MethodNotAllowed(m)
             | ApiError::NotAcceptable(m)
@@ -141,6 +172,10 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         );
+        if matches!(self, ApiError::Unauthorized(_)) {
+            resp.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
         resp
     }
 }

@@ -15,6 +15,8 @@
 //! | `GET /check`, `POST /check` | site check, one or a batch (same JSON as `perimeter check --json`) |
 //! | `GET /schools/{id}/report` | one school with its findings and legal basis |
 //! | `POST /posts/plan` | a guard-post plan (LSCP/MCLP, assignment, roster) for the served schools |
+//! | `GET /ledger/problems`, `GET\|PATCH /ledger/problems/{id}` | the ledger (token needed; see [`routes::ledger`]) |
+//! | `GET /ledger/{diff,overdue,summary,scans,export,whoami}` | diffs between scans, overdue list, summaries, exports |
 //! | `GET /health`, `GET /metrics` | status; Prometheus text |
 //!
 //! Every error is JSON `{code, message}` ([`error::ApiError`]), including the ones produced by layers
@@ -37,7 +39,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -47,7 +49,7 @@ use tower_http::timeout::TimeoutLayer;
 pub use error::ApiError;
 pub use state::{AppState, ServeConfig, ServerData};
 
-use routes::{check, features, health, landing, posts, report, tiles};
+use routes::{check, features, health, landing, ledger, posts, report, tiles};
 
 /// Records every request's route, method, status and latency.
 async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -103,8 +105,20 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
     Some(
         CorsLayer::new()
             .allow_origin(allow)
-            .allow_methods([Method::GET, Method::HEAD, Method::POST, Method::OPTIONS])
-            .allow_headers([header::CONTENT_TYPE, header::ACCEPT]),
+            .allow_methods([
+                Method::GET,
+                Method::HEAD,
+                Method::POST,
+                Method::PATCH,
+                Method::OPTIONS,
+            ])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                header::ACCEPT,
+                header::AUTHORIZATION,
+                header::IF_MATCH,
+            ])
+            .expose_headers([header::ETAG]),
     )
 }
 
@@ -128,6 +142,20 @@ pub fn app(state: AppState) -> Router {
         .route("/check", get(check::check_get).post(check::check_post))
         .route("/posts/plan", post(posts::plan))
         .route("/schools/{id}/report", get(report::report))
+        .route("/ledger/problems", get(ledger::problems))
+        .route(
+            "/ledger/problems/{id}",
+            get(ledger::problem).merge(patch(ledger::patch)),
+        )
+        .route("/ledger/diff", get(ledger::diff))
+        .route("/ledger/overdue", get(ledger::overdue))
+        .route("/ledger/summary", get(ledger::summary))
+        .route(
+            "/ledger/scans",
+            get(ledger::scans).merge(axum::routing::post(ledger::record_scan)),
+        )
+        .route("/ledger/export", get(ledger::export))
+        .route("/ledger/whoami", get(ledger::whoami))
         .route("/health", get(health::health))
         .route("/metrics", get(health::metrics))
         .route("/map", get(landing::map_redirect))

@@ -30,8 +30,94 @@ fn filter_description(f: Filter) -> &'static str {
     }
 }
 
+/// The ledger's routes (all need a bearer token; see `routes::ledger`).
+fn ledger_paths() -> Value {
+    let secured = json!([{"bearer": []}]);
+    let auth = |mut responses: Value| {
+        responses["401"] = error_response("no token, or an unknown one");
+        responses["403"] = error_response("the token's role may not do this");
+        responses
+    };
+    let id = json!({"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}});
+    let filters: Vec<Value> = [
+        ("status", "open, rectifying, rectified, verified or disputed"),
+        ("township", "township of the school"),
+        ("unit", "responsible unit"),
+        ("type", "venue or water"),
+        ("overdue", "true: only pending rectifications past their deadline"),
+        ("gone", "true: only problems the latest scan did not find (proposed for verification)"),
+        ("f", "geojson (default) or json (a plain list)"),
+    ]
+    .iter()
+    .map(|(n, d)| json!({"name": n, "in": "query", "required": false, "description": d, "schema": {"type": "string"}}))
+    .collect();
+    json!({
+        "/ledger/problems": {"get": {
+            "summary": "Problems on the ledger (问题隐患清单)", "operationId": "getLedgerProblems", "security": secured,
+            "parameters": filters,
+            "responses": auth(json!({"200": {"description": "GeoJSON points with every field as properties", "content": {"application/geo+json": {"schema": {"type": "object"}}}}, "400": error_response("bad filter")})),
+        }},
+        "/ledger/problems/{id}": {
+            "get": {
+                "summary": "One problem and its audit trail", "operationId": "getLedgerProblem", "security": secured,
+                "parameters": [id],
+                "responses": auth(json!({"200": json_response("{problem, audit}; the version is the ETag", json!({"type": "object"})), "404": error_response("no such problem")})),
+            },
+            "patch": {
+                "summary": "Assign, escalate or move a problem to the next status", "operationId": "patchLedgerProblem", "security": secured,
+                "description": "Applied whole or not at all; one audit entry per changed field, with the token's name. Regulators change venue problems, police water problems, admins any.",
+                "parameters": [id, {"name": "If-Match", "in": "header", "required": true, "description": "the problem's ETag (its version), e.g. \"3\"", "schema": {"type": "string"}}],
+                "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "additionalProperties": false, "properties": {
+                    "status": {"type": "string", "enum": ["open", "rectifying", "rectified", "verified", "disputed"]},
+                    "note": {"type": "string", "maxLength": 2000}, "unit": {"type": "string", "maxLength": 100},
+                    "measure": {"type": "string", "maxLength": 2000}, "deadline": {"type": "string", "format": "date"},
+                    "supervised": {"type": "boolean"},
+                }}}}},
+                "responses": auth(json!({
+                    "200": json_response("the changed problem; its new version is the ETag", json!({"type": "object"})),
+                    "400": error_response("unknown status, bad deadline, note too long, unknown field, malformed JSON or If-Match"),
+                    "404": error_response("no such problem"),
+                    "409": error_response("the workflow does not allow this step"),
+                    "412": error_response("If-Match names a version that is no longer current"),
+                    "413": error_response("body above the limit"),
+                    "428": error_response("If-Match missing"),
+                })),
+            },
+        },
+        "/ledger/diff": {"get": {
+            "summary": "Problems new, persisting and gone between two scans", "operationId": "getLedgerDiff", "security": secured,
+            "parameters": [
+                {"name": "from", "in": "query", "required": false, "schema": {"type": "integer"}},
+                {"name": "to", "in": "query", "required": false, "schema": {"type": "integer"}},
+            ],
+            "responses": auth(json!({"200": json_response("{from, to, new, persisting, gone} (problem ids)", json!({"type": "object"})), "404": error_response("no such scan")})),
+        }},
+        "/ledger/overdue": {"get": {"summary": "Overdue rectifications", "operationId": "getLedgerOverdue", "security": secured, "responses": auth(json!({"200": json_response("problems", json!({"type": "array"}))}))}},
+        "/ledger/summary": {"get": {"summary": "Open, overdue and closed per township and unit", "operationId": "getLedgerSummary", "security": secured,
+            "parameters": [{"name": "since", "in": "query", "required": false, "description": "start of the phase, YYYY-MM-DD", "schema": {"type": "string", "format": "date"}}],
+            "responses": auth(json!({"200": json_response("{townships, units}", json!({"type": "object"}))}))}},
+        "/ledger/scans": {
+            "get": {"summary": "Recorded scans with input checksums", "operationId": "getLedgerScans", "security": secured, "responses": auth(json!({"200": json_response("scans", json!({"type": "array"}))}))},
+            "post": {"summary": "Record the served findings as the next scan (analyst, admin)", "operationId": "postLedgerScan", "security": secured, "responses": auth(json!({"201": json_response("{scan, new, persisting, gone, reopened}", json!({"type": "object"}))}))},
+        },
+        "/ledger/whoami": {"get": {"summary": "The token's name and role", "operationId": "getLedgerWhoami", "security": secured, "responses": auth(json!({"200": json_response("{name, role}", json!({"type": "object"}))}))}},
+        "/ledger/export": {"get": {"summary": "The lists as CSV, XLSX or GeoJSON", "operationId": "getLedgerExport", "security": secured,
+            "parameters": [{"name": "format", "in": "query", "required": true, "schema": {"type": "string", "enum": ["csv", "xlsx", "geojson"]}}],
+            "responses": auth(json!({"200": {"description": "the file (attachment)"}, "400": error_response("unknown format")}))}},
+    })
+}
+
 /// The document; `base` is the server's URL (`http://host:port`).
 pub fn document(base: &str) -> Value {
+    let mut doc = document_core(base);
+    if let (Some(paths), Value::Object(ledger)) = (doc["paths"].as_object_mut(), ledger_paths()) {
+        paths.extend(ledger);
+    }
+    doc["components"]["securitySchemes"] = json!({"bearer": {"type": "http", "scheme": "bearer", "description": "API token (see README: roles)"}});
+    doc
+}
+
+fn document_core(base: &str) -> Value {
     let collections: Vec<&str> = CollectionId::ALL.iter().map(|c| c.as_str()).collect();
     let categories: Vec<&str> = Category::ALL.iter().map(|c| c.as_str()).collect();
     let mut filter_params: Vec<Value> = Filter::ALL
@@ -214,7 +300,7 @@ pub fn document(base: &str) -> Value {
             },
             "schemas": {
                 "Error": {"type": "object", "required": ["code", "message"], "properties": {
-                    "code": {"type": "string", "enum": ["bad_request", "not_found", "method_not_allowed", "not_acceptable", "payload_too_large", "timeout", "internal"]},
+                    "code": {"type": "string", "enum": ["bad_request", "unauthorized", "forbidden", "not_found", "method_not_allowed", "not_acceptable", "conflict", "precondition_failed", "payload_too_large", "precondition_required", "timeout", "internal"]},
                     "message": {"type": "string"},
                 }},
                 "SiteRequest": {"type": "object", "required": ["lon", "lat", "category"], "additionalProperties": false, "properties": {

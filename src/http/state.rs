@@ -58,12 +58,27 @@ pub struct ServerData {
     pub index: Index,
 }
 
+/// The ledger as the server holds it: one connection behind a mutex, used from blocking threads (every
+/// write is one transaction, committed before the response is sent).
+#[derive(Debug)]
+pub struct LedgerHandle {
+    pub store: std::sync::Mutex<crate::ledger::Ledger>,
+    /// Where the store is (for messages).
+    pub path: PathBuf,
+    /// The served inputs' checksums, recorded with a server-side scan (`POST /ledger/scans`).
+    pub inputs: Vec<crate::ledger::ScanInput>,
+}
+
 /// The state shared by every request (cheap to clone).
 #[derive(Debug, Clone)]
 pub struct AppState {
     pub data: Arc<ServerData>,
     pub config: Arc<ServeConfig>,
     pub metrics: Arc<Metrics>,
+    /// The ledger, when the server was started with one.
+    pub ledger: Option<Arc<LedgerHandle>>,
+    /// API tokens (empty: every sensitive route answers 401).
+    pub tokens: Arc<crate::ledger::Tokens>,
 }
 
 impl AppState {
@@ -95,7 +110,39 @@ impl AppState {
             data: Arc::new(ServerData { published, index }),
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),
+            ledger: None,
+            tokens: Arc::new(crate::ledger::Tokens::default()),
         }
+    }
+
+    /// The same state serving a ledger, with API tokens.
+    pub fn with_ledger(
+        mut self,
+        ledger: crate::ledger::Ledger,
+        path: PathBuf,
+        tokens: crate::ledger::Tokens,
+    ) -> AppState {
+        self.ledger = Some(Arc::new(LedgerHandle {
+            store: std::sync::Mutex::new(ledger),
+            path,
+            inputs: Vec::new(),
+        }));
+        self.tokens = Arc::new(tokens);
+        self
+    }
+
+    /// Sets the served inputs' checksums recorded with server-side scans (after [`AppState::with_ledger`]).
+    pub fn with_scan_inputs(mut self, inputs: Vec<crate::ledger::ScanInput>) -> AppState {
+        if let Some(l) = self.ledger.take() {
+            match Arc::try_unwrap(l) {
+                Ok(mut h) => {
+                    h.inputs = inputs;
+                    self.ledger = Some(Arc::new(h));
+                }
+                Err(shared) => self.ledger = Some(shared),
+            }
+        }
+        self
     }
 
     pub fn published(&self) -> &Published {

@@ -11,6 +11,7 @@ import { apiBase, checkSite, fetchAll, tileJson } from './api.js';
 import { filterFindings, findingsCsv, findingsGeoJson, formatMetres, searchSchools } from './export.js';
 import { CATEGORIES, CHECK_CATEGORIES, METHODS, SCHOOL_KINDS, WATER_KINDS, categoryLabel, categoryWhat, currentLang, label, setLang, t } from './i18n.js';
 import { installLabelImages } from './labels.js';
+import { initLedger } from './ledger.js';
 import { COLOURS, buildStyle } from './style.js';
 
 setWorkerUrl(workerUrl);
@@ -442,6 +443,7 @@ async function main() {
   map.getSource('schools').setData({ type: 'FeatureCollection', features: state.schools });
   map.getSource('school-marks').setData({ type: 'FeatureCollection', features: state.schools.map(schoolMark).filter(Boolean) });
   if (!tiles) await loadGeoJsonLayers(map);
+  hook.ledger = initLedger(map, state.base);
   renderAll();
   applyMapFilters();
   if (params.get('school')) selectSchool(params.get('school'), true);

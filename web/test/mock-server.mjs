@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { GeoJSONVT } from '@maplibre/geojson-vt';
 import { fromGeojsonVt } from '@maplibre/vt-pbf';
 import { bboxOf, distanceToSchool, zoneAround } from './geo.mjs';
+import { LedgerError, mockLedger } from './mock-ledger.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DIST = join(here, '..', 'dist');
@@ -64,6 +65,7 @@ function loadData() {
 }
 
 const data = loadData();
+const ledger = mockLedger(data.collections.findings);
 
 class HttpError extends Error {
   constructor(status, code, message) {
@@ -231,6 +233,7 @@ function serveStatic(res, rel) {
 function route(req, res) {
   const url = new URL(req.url, `http://${req.headers.host ?? 'localhost'}`);
   const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  if (parts[0] === 'ledger' && req.method === 'GET') return sendJson(res, 200, ledger.get(req, parts), parts[1] === 'problems' ? 'application/geo+json' : 'application/json');
   if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed here`);
   if (parts.length === 0) return sendJson(res, 200, { title: 'perimeter (mock)', links: [{ rel: 'data', href: '/collections' }, { rel: 'alternate', href: '/map/' }] });
   if (url.pathname === '/map') {
@@ -265,10 +268,22 @@ function route(req, res) {
 /** Starts the mock on `port` (0: any free port) at 127.0.0.1; resolves to { url, close }. */
 export function startMock(port = 0) {
   const server = createServer((req, res) => {
+    if (req.method === 'PATCH' && req.url.startsWith('/ledger/problems/')) {
+      let text = '';
+      req.on('data', (c) => (text += c));
+      req.on('end', () => {
+        try {
+          sendJson(res, 200, ledger.patch(req, req.url.split('/').filter(Boolean), text));
+        } catch (e) {
+          sendJson(res, e.status ?? 500, { code: e.code ?? 'internal', message: e.message });
+        }
+      });
+      return;
+    }
     try {
       route(req, res);
     } catch (e) {
-      const status = e instanceof HttpError ? e.status : 500;
+      const status = e instanceof HttpError || e instanceof LedgerError ? e.status : 500;
       sendJson(res, status, { code: e.code ?? 'internal', message: status === 500 ? 'internal error' : e.message });
       if (status === 500) console.error(e);
     }
@@ -277,7 +292,7 @@ export function startMock(port = 0) {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
       const { port: p } = server.address();
-      resolve({ url: `http://127.0.0.1:${p}`, close: () => new Promise((r) => server.close(r)) });
+      resolve({ url: `http://127.0.0.1:${p}`, ledger, close: () => new Promise((r) => server.close(r)) });
     });
   });
 }

@@ -110,3 +110,29 @@ test('the display zone of a convex campus lies 200 m from it, within the samplin
     assert.ok(d > low - 5e-3 && d < 200 + 5e-3, `zone vertex ${v} at ${d} m`);
   }
 });
+
+test('ledger panel helpers: the workflow table, filters and status colours', async () => {
+  const { NEXT, STATUS_COLOURS, changeBody, filterProblems, statusColourExpression } = await import('../src/ledger.js');
+  assert.deepEqual(changeBody({ status: 'rectifying', note: '  ', unit: ' 文广旅局 ', deadline: '2026-12-31' }), { status: 'rectifying', unit: '文广旅局', deadline: '2026-12-31' });
+  assert.deepEqual(changeBody({ status: 'disputed', note: '已注销' }), { status: 'disputed', note: '已注销' });
+  // The same table as src/ledger/workflow.rs.
+  assert.deepEqual(NEXT, {
+    open: ['rectifying', 'disputed'],
+    rectifying: ['rectified', 'disputed'],
+    rectified: ['verified', 'rectifying'],
+    disputed: ['open', 'verified'],
+    verified: [],
+  });
+  const f = (id, status, township, overdue) => ({ properties: { id, status, township, overdue } });
+  const all = [f(1, 'open', '城关镇', false), f(2, 'rectifying', '城关镇', true), f(3, 'open', '白河乡', false), f(4, 'verified', '白河乡', false)];
+  const ids = (xs) => xs.map((x) => x.properties.id);
+  assert.deepEqual(ids(filterProblems(all)), [1, 2, 3, 4]);
+  assert.deepEqual(ids(filterProblems(all, { status: 'open' })), [1, 3]);
+  assert.deepEqual(ids(filterProblems(all, { township: '白河乡' })), [3, 4]);
+  assert.deepEqual(ids(filterProblems(all, { overdue: true })), [2]);
+  assert.deepEqual(ids(filterProblems(all, { status: 'open', township: '城关镇', overdue: true })), []);
+  const expr = statusColourExpression();
+  assert.equal(expr.length, 3 + 2 * Object.keys(STATUS_COLOURS).length);
+  assert.equal(expr[expr.indexOf('verified') + 1], '#2e7d32');
+  assert.equal(expr.at(-1), '#757575');
+});

@@ -70,10 +70,13 @@ pub async fn collections(
     check_format(&params(q)?)?;
     let base = base_url(&headers);
     let p = state.published();
-    let list: Vec<Json> = CollectionId::ALL
+    let mut list: Vec<Json> = CollectionId::ALL
         .iter()
         .map(|&c| collection_json(p, c, &base))
         .collect();
+    if state.ledger.is_some() {
+        list.push(super::ledger::collection_json(&base));
+    }
     json(&json!({
         "links": [
             {"href": format!("{base}/collections"), "rel": "self", "type": "application/json", "title": "collections"},
@@ -90,7 +93,11 @@ pub async fn collection(
     q: Result<Query<Params>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     check_format(&params(q)?)?;
-    let c = collection_id(&path(name)?)?;
+    let name = path(name)?;
+    if name == super::ledger::COLLECTION {
+        return super::ledger::collection(&state, &headers);
+    }
+    let c = collection_id(&name)?;
     json(&collection_json(state.published(), c, &base_url(&headers)))
 }
 
@@ -349,7 +356,11 @@ pub async fn items(
     name: Result<Path<String>, PathRejection>,
     q: Result<Query<Params>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let c = collection_id(&path(name)?)?;
+    let name = path(name)?;
+    if name == super::ledger::COLLECTION {
+        return super::ledger::items(state, headers, q).await;
+    }
+    let c = collection_id(&name)?;
     let raw = params(q)?;
     let query = parse_items_query(state.published(), c, &raw)?;
     let base = base_url(&headers);
@@ -366,6 +377,9 @@ pub async fn item(
 ) -> Result<Response, ApiError> {
     check_format(&params(q)?)?;
     let (name, item) = path(names)?;
+    if name == super::ledger::COLLECTION {
+        return super::ledger::item(state, headers, item).await;
+    }
     let c = collection_id(&name)?;
     let p = state.published();
     let k = p.find(c, &item).ok_or_else(|| {

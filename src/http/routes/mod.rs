@@ -5,6 +5,7 @@ pub mod check;
 pub mod features;
 pub mod health;
 pub mod landing;
+pub mod ledger;
 pub mod posts;
 pub mod report;
 pub mod tiles;
