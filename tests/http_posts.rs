@@ -4,14 +4,54 @@
 mod http_support;
 
 use axum::http::StatusCode;
+use perimeter::http::AppState;
 use perimeter::posts::{plan, Model, PlanParams, PostsConfig, Solver};
 use serde_json::{json, Value};
 
 use http_support::*;
 
+/// The county served with a token per role; plans are asked for with the police token.
+fn posts_state() -> AppState {
+    county_state().clone().with_tokens(role_tokens())
+}
+
+async fn post(state: &AppState, uri: &str, body: String) -> Reply {
+    post_as(state, uri, body, Some("police-secret")).await
+}
+
+/// Guard-post plans say where and when police stand: police, analysts and admins may see them; other
+/// roles get 403 and callers without a known token 401 (with the API's error shape), and nothing is
+/// planned for them.
+#[tokio::test]
+async fn plans_need_a_police_analyst_or_admin_token() {
+    let state = posts_state();
+    let body = json!({}).to_string();
+    for (token, status) in [
+        (None, StatusCode::UNAUTHORIZED),
+        (Some("nobody-secret"), StatusCode::UNAUTHORIZED),
+        (Some("viewer-secret"), StatusCode::FORBIDDEN),
+        (Some("regulator-secret"), StatusCode::FORBIDDEN),
+        (Some("police-secret"), StatusCode::OK),
+        (Some("analyst-secret"), StatusCode::OK),
+        (Some("admin-secret"), StatusCode::OK),
+    ] {
+        let r = post_as(&state, "/posts/plan", body.clone(), token).await;
+        assert_eq!(r.status, status, "{token:?}");
+        if status == StatusCode::OK {
+            assert_eq!(r.json()["plan"]["posts"], 226, "{token:?}");
+        } else {
+            let code = r.error_code();
+            assert!(code == "unauthorized" || code == "forbidden", "{code}");
+        }
+    }
+    // A server without tokens configured refuses plans too.
+    let r = post_as(county_state(), "/posts/plan", body, Some("police-secret")).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+}
+
 #[tokio::test]
 async fn plan_agrees_with_the_library() {
-    let state = county_state();
+    let state = posts_state();
     let ds = county();
     for (body, params) in [
         (json!({}), PlanParams::default()),
@@ -43,7 +83,7 @@ async fn plan_agrees_with_the_library() {
             },
         ),
     ] {
-        let r = post(state, "/posts/plan", body.to_string()).await;
+        let r = post(&state, "/posts/plan", body.to_string()).await;
         assert_eq!(
             r.status,
             StatusCode::OK,
@@ -104,7 +144,7 @@ async fn plan_agrees_with_the_library() {
 
 #[tokio::test]
 async fn bad_requests_are_400_naming_the_field() {
-    let state = small_state();
+    let state = small_state().with_tokens(role_tokens());
     let many: Vec<Value> = (0..10_001)
         .map(|_| json!({"lon": 112.5, "lat": 33.5}))
         .collect();
@@ -138,7 +178,7 @@ async fn bad_requests_are_400_naming_the_field() {
 
 #[tokio::test]
 async fn infeasible_gates_are_named_in_the_answer() {
-    let state = small_state();
+    let state = small_state().with_tokens(role_tokens());
     // No gate candidates and one user point far away: every gate is infeasible, and named.
     let body = json!({"gate_candidates": false, "candidates": [{"lon": 113.0, "lat": 34.0}]});
     let r = post(&state, "/posts/plan", body.to_string()).await;
@@ -163,7 +203,7 @@ async fn infeasible_gates_are_named_in_the_answer() {
 
 #[tokio::test]
 async fn a_huge_p_is_answered_not_allocated() {
-    let state = small_state();
+    let state = small_state().with_tokens(role_tokens());
     let body = json!({"model": "mclp", "p": 1_000_000_000_000u64});
     let r = post(&state, "/posts/plan", body.to_string()).await;
     assert_eq!(

@@ -38,7 +38,7 @@ pub struct ServeArgs {
     /// Serve the ledger at this path under /ledger/ (created on first use).
     #[arg(long, value_name = "PATH")]
     pub ledger: Option<PathBuf>,
-    /// API tokens file (TOML with SHA-256 hashes and roles) for the ledger's routes.
+    /// API tokens file (TOML with SHA-256 hashes and roles) for the ledger's routes and guard-post plans.
     #[arg(long, value_name = "FILE")]
     pub tokens: Option<PathBuf>,
 }
@@ -140,6 +140,10 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
         None => None,
     };
     let mut state = AppState::with_config(ds, rules, config);
+    if ledger.is_none() && !tokens.is_empty() {
+        println!("{} API token(s); no ledger", tokens.len());
+        state = state.with_tokens(tokens.clone());
+    }
     if let Some((l, p)) = ledger {
         println!(
             "ledger {} under /ledger/ ({} token(s))",

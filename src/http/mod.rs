@@ -23,6 +23,7 @@
 //! (unknown route, wrong method, body too large, timeout). No handler unwraps request data; a panic would
 //! still be caught and answered 500.
 
+pub mod auth;
 pub mod collections;
 pub mod error;
 pub mod geojson;

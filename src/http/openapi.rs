@@ -270,10 +270,13 @@ fn document_core(base: &str) -> Value {
             "/posts/plan": {"post": {
                 "summary": "Guard-post plan (护学岗)", "operationId": "planPosts",
                 "description": "LSCP (fewest posts covering every gate within radius_m) or MCLP (p posts covering the most pupils) over the served schools' gates, solved exactly per component (branch and bound, node budget 200 000 per component) or by greedy + local search; every school gets a responsible post and officer, and posts share officers when their arrival/departure windows allow. Answer: plan (as plan.json: objective, bound, gap, proven_optimal, infeasible_gates …), posts (GeoJSON as posts.geojson), assignment, roster.",
+                "security": [{"bearer": []}],
                 "requestBody": {"required": true, "content": {"application/json": {"schema": posts_request}}},
                 "responses": {
                     "200": json_response("the plan", json!({"type": "object", "properties": {"plan": {"type": "object"}, "posts": {"type": "object"}, "assignment": {"type": "array"}, "roster": {"type": "array"}}})),
                     "400": error_response("malformed JSON or a bad parameter (named)"),
+                    "401": error_response("no token, or an unknown one"),
+                    "403": error_response("the token's role may not see guard-post plans (police, analyst and admin may)"),
                     "413": error_response("body larger than the limit"),
                 },
             }},

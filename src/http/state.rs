@@ -115,6 +115,12 @@ impl AppState {
         }
     }
 
+    /// The same state with API tokens (for the ledger and guard-post plans).
+    pub fn with_tokens(mut self, tokens: crate::ledger::Tokens) -> AppState {
+        self.tokens = Arc::new(tokens);
+        self
+    }
+
     /// The same state serving a ledger, with API tokens.
     pub fn with_ledger(
         mut self,

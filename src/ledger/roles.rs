@@ -43,6 +43,11 @@ impl Role {
         }
     }
 
+    /// May see guard-post plans (where and when police stand, and who): police, analysts, admins.
+    pub fn may_plan_posts(self) -> bool {
+        matches!(self, Role::Police | Role::Analyst | Role::Admin)
+    }
+
     /// May read the ledger (problems, audit, diffs, exports).
     pub fn may_read_ledger(self) -> bool {
         !matches!(self, Role::Viewer)

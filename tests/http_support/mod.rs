@@ -245,6 +245,36 @@ pub async fn get(state: &AppState, uri: &str) -> Reply {
     .await
 }
 
+/// Tokens `{role}-secret` for every role, each named after its role.
+pub fn role_tokens() -> perimeter::ledger::Tokens {
+    let text: String = ["viewer", "analyst", "regulator", "police", "admin"]
+        .iter()
+        .map(|r| {
+            format!(
+                "[[token]]\nname = \"{r}\"\nrole = \"{r}\"\nsha256 = \"{}\"\n",
+                perimeter::ledger::roles::hash_token(&format!("{r}-secret"))
+            )
+        })
+        .collect();
+    perimeter::ledger::Tokens::from_toml(&text, "tokens.toml").expect("tokens")
+}
+
+/// A JSON POST with `Authorization: Bearer TOKEN` when a token is given.
+pub async fn post_as(
+    state: &AppState,
+    uri: &str,
+    body: impl Into<Body>,
+    token: Option<&str>,
+) -> Reply {
+    let mut req = Request::post(uri)
+        .header("host", "test.local")
+        .header("content-type", "application/json");
+    if let Some(t) = token {
+        req = req.header("authorization", format!("Bearer {t}"));
+    }
+    send(state, req.body(body.into()).expect("request")).await
+}
+
 pub async fn post(state: &AppState, uri: &str, body: impl Into<Body>) -> Reply {
     send(
         state,

@@ -11,6 +11,7 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::{base_url, blocking, json, param, params, path, respond, Params};
+use crate::http::auth::identify;
 use crate::http::error::ApiError;
 use crate::http::state::LedgerHandle;
 use crate::http::AppState;
@@ -32,29 +33,6 @@ fn ledger_error(e: LedgerError) -> ApiError {
         LedgerError::Invalid(_) => ApiError::bad_request(e.to_string()),
         _ => ApiError::internal(e),
     }
-}
-
-/// The caller's identity from `Authorization: Bearer TOKEN`: 401 when missing or unknown.
-pub fn identify(state: &AppState, headers: &HeaderMap) -> Result<Identity, ApiError> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Err(ApiError::Unauthorized(
-            "this resource needs a token: send Authorization: Bearer TOKEN".into(),
-        ));
-    };
-    let token = value
-        .to_str()
-        .ok()
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            ApiError::Unauthorized("the Authorization header must be 'Bearer TOKEN'".into())
-        })?;
-    state
-        .tokens
-        .identify(token)
-        .cloned()
-        .ok_or_else(|| ApiError::Unauthorized("unknown token".into()))
 }
 
 /// The ledger and the caller, who must be allowed to read it.

@@ -150,8 +150,15 @@ pub fn params(req: &PlanRequest) -> Result<PlanParams, ApiError> {
 /// `POST /posts/plan`.
 pub async fn plan(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
+    crate::http::auth::require(
+        &state,
+        &headers,
+        crate::ledger::Role::may_plan_posts,
+        "see guard-post plans (police, analyst and admin only)",
+    )?;
     let body = body.map_err(|e| ApiError::from_rejection(e.status(), e.body_text()))?;
     let req: PlanRequest =
         serde_json::from_slice(&body).map_err(|e| bad(format!("malformed JSON body: {e}")))?;
