@@ -1,0 +1,224 @@
+//! The guard-post plan (护学岗) the server publishes: planned once at start-up for the served schools
+//! and shown as two collections and tile layers, `posts` (one point per post) and `post_links` (a line
+//! from each post to every gate it covers).
+//!
+//! **Sensitive.** A plan says where police stand and when. Everything the server publishes about it goes
+//! through this module: [`is_sensitive`] names the collections (and tile layers) that carry it, and
+//! [`ServedPosts`] holds it, so that an access check can be put in front of both in one place.
+//!
+//! **Size.** At county size the plan takes milliseconds; the generated province (40 000 schools) about a
+//! second. It is computed beside the scan (in parallel), exact up to [`EXACT_MAX_SCHOOLS`] schools, with
+//! the heuristic up to [`PLAN_MAX_SCHOOLS`], and skipped above (the collections are then empty); the
+//! start-up log says which.
+
+use crate::geodesy::ground_distance_m;
+use crate::model::School;
+use crate::posts::plan::Post;
+use crate::posts::{DemandPoint, Model, Plan, PlanParams, PostsConfig, Solver};
+
+use super::collections::CollectionId;
+
+/// Up to this many schools the default plan is solved exactly (branch and bound, node budget of
+/// `POST /posts/plan`).
+pub const EXACT_MAX_SCHOOLS: usize = 20_000;
+/// Up to this many schools the default plan is made with the heuristic; above, no plan is made.
+pub const PLAN_MAX_SCHOOLS: usize = 200_000;
+
+/// True for the collections and tile layers that show the guard-post plan (`posts`, `post_links`).
+pub fn is_sensitive(c: CollectionId) -> bool {
+    matches!(c, CollectionId::Posts | CollectionId::PostLinks)
+}
+
+/// The plan the server makes when started without other instructions: LSCP, r = 300 m, the gates as
+/// candidates (as `perimeter posts plan`), with the node budget of `POST /posts/plan`.
+pub fn default_params() -> PlanParams {
+    PlanParams {
+        node_budget: super::routes::posts::NODE_BUDGET,
+        ..PlanParams::default()
+    }
+}
+
+/// What became of the start-up plan.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PostsStatus {
+    /// Planned with this solver in this many seconds; `heuristic_for_size`: the heuristic was used
+    /// because there are more than [`EXACT_MAX_SCHOOLS`] schools.
+    Planned {
+        solver: Solver,
+        seconds: f64,
+        heuristic_for_size: bool,
+    },
+    /// Not asked for (`--no-posts`).
+    Disabled,
+    /// Too many schools.
+    Skipped { schools: usize },
+    /// The parameters were refused.
+    Failed(String),
+}
+
+/// A line of `post_links`: post `post` (index into [`Plan::posts`]) covers demand point `gate` (index
+/// into [`Plan::demand`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Link {
+    pub post: u32,
+    pub gate: u32,
+}
+
+/// The published plan: the plan, its links in post order (each post's gates in its order), and each
+/// post's covered weight.
+#[derive(Debug)]
+pub struct ServedPosts {
+    pub status: PostsStatus,
+    /// The plan; without posts when none was made.
+    pub plan: Plan,
+    pub links: Vec<Link>,
+    pub covered_weight: Vec<f64>,
+}
+
+impl ServedPosts {
+    /// No plan.
+    pub fn none(status: PostsStatus) -> ServedPosts {
+        ServedPosts {
+            status,
+            plan: empty_plan(),
+            links: Vec::new(),
+            covered_weight: Vec::new(),
+        }
+    }
+
+    /// Plans for `schools` with `params` (`None`: no plan), under the size limits of the module.
+    pub fn plan(schools: &[School], params: Option<&PlanParams>) -> ServedPosts {
+        let Some(params) = params else {
+            return ServedPosts::none(PostsStatus::Disabled);
+        };
+        let n = schools.len();
+        if n > PLAN_MAX_SCHOOLS {
+            return ServedPosts::none(PostsStatus::Skipped { schools: n });
+        }
+        let mut params = params.clone();
+        let for_size = n > EXACT_MAX_SCHOOLS && params.solver == Solver::Exact;
+        if for_size {
+            params.solver = Solver::Heuristic;
+        }
+        match crate::posts::plan(schools, &params, &PostsConfig::default()) {
+            Ok(plan) => {
+                let mut served = ServedPosts::from_plan(plan);
+                if let PostsStatus::Planned {
+                    heuristic_for_size, ..
+                } = &mut served.status
+                {
+                    *heuristic_for_size = for_size;
+                }
+                served
+            }
+            Err(e) => ServedPosts::none(PostsStatus::Failed(e.to_string())),
+        }
+    }
+
+    /// Publishes a plan.
+    pub fn from_plan(plan: Plan) -> ServedPosts {
+        let mut links = Vec::new();
+        let mut covered_weight = Vec::with_capacity(plan.posts.len());
+        for (k, p) in plan.posts.iter().enumerate() {
+            covered_weight.push(p.gates.iter().map(|&g| plan.demand[g].weight).sum());
+            links.extend(p.gates.iter().map(|&g| Link {
+                post: k as u32,
+                gate: g as u32,
+            }));
+        }
+        ServedPosts {
+            status: PostsStatus::Planned {
+                solver: plan.solver,
+                seconds: plan.seconds,
+                heuristic_for_size: false,
+            },
+            plan,
+            links,
+            covered_weight,
+        }
+    }
+
+    /// Number of posts.
+    pub fn posts(&self) -> usize {
+        self.plan.posts.len()
+    }
+
+    /// One line for the start-up log.
+    pub fn summary(&self) -> String {
+        let p = &self.plan;
+        match &self.status {
+            PostsStatus::Planned {
+                solver,
+                seconds,
+                heuristic_for_size,
+            } => {
+                let gates = p.demand.len();
+                format!(
+                    "guard posts: {} posts ({}, r = {} m, {} solver{}{}) cover {}/{} gates, {} officers, {:.3} s",
+                    p.posts.len(),
+                    match p.model {
+                        Model::Lscp => "lscp",
+                        Model::Mclp => "mclp",
+                    },
+                    p.radius_m,
+                    match solver {
+                        Solver::Exact => "exact",
+                        Solver::Heuristic => "heuristic",
+                    },
+                    if *heuristic_for_size {
+                        format!(" as there are more than {EXACT_MAX_SCHOOLS} schools")
+                    } else {
+                        String::new()
+                    },
+                    if p.proven_optimal { ", proven optimal" } else { "" },
+                    gates - p.uncovered.len(),
+                    gates,
+                    p.officers,
+                    seconds
+                )
+            }
+            PostsStatus::Disabled => {
+                "guard posts: not planned (--no-posts); the posts layers are empty".to_string()
+            }
+            PostsStatus::Skipped { schools } => format!(
+                "guard posts: not planned at start-up for {schools} schools (more than {PLAN_MAX_SCHOOLS}); the posts layers are empty — use `perimeter posts plan`"
+            ),
+            PostsStatus::Failed(e) => {
+                format!("guard posts: not planned ({e}); the posts layers are empty")
+            }
+        }
+    }
+}
+
+/// A plan with nothing in it (no plan was made).
+fn empty_plan() -> Plan {
+    Plan {
+        model: Model::Lscp,
+        solver: Solver::Exact,
+        radius_m: 0.0,
+        p: None,
+        posts: Vec::new(),
+        covered_weight: 0.0,
+        total_weight: 0.0,
+        objective: 0.0,
+        bound: 0.0,
+        gap: 0.0,
+        proven_optimal: false,
+        seconds: 0.0,
+        demand: Vec::new(),
+        candidates: 0,
+        components: 0,
+        nodes: 0,
+        infeasible: Vec::new(),
+        uncovered: Vec::new(),
+        schools: Vec::new(),
+        officers: 0,
+        officers_lower_bound: 0,
+    }
+}
+
+/// The ellipsoidal distance from a post to a gate it covers, metres rounded to the centimetre (as in
+/// `posts.geojson`).
+pub fn link_distance_m(post: &Post, gate: &DemandPoint) -> f64 {
+    (ground_distance_m((gate.lon, gate.lat), (post.lon, post.lat)) * 100.0).round() / 100.0
+}
