@@ -116,6 +116,16 @@ fn serve_the_sample_county() {
         rx.recv_timeout(Duration::from_secs(5)).ok(),
         Some(format!("map: http://{addr}/map/"))
     );
+    // The guard-post plan made at start-up (as `perimeter posts plan` with its defaults: 226 posts).
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "guard posts: 226 posts (lscp, r = 300 m, exact solver, proven optimal) cover 437/437 gates"
+        )),
+        "{lines:?}"
+    );
+    let (status, _, body) = request(&addr, "GET", "/collections/posts/items?limit=1", "");
+    assert_eq!(status, 200);
+    assert_eq!(json(&body)["numberMatched"], 226);
 
     let (status, _, body) = request(&addr, "GET", "/health", "");
     assert_eq!(status, 200);
@@ -226,4 +236,31 @@ fn serve_the_sample_county() {
         rx.recv_timeout(Duration::from_secs(5)).ok().as_deref(),
         Some("stopped")
     );
+}
+
+/// Bad start-up plan parameters stop `perimeter serve` before anything is loaded: exit code 2 and a
+/// message naming the flag.
+#[test]
+fn bad_posts_flags_are_refused() {
+    for (args, want) in [
+        (
+            vec!["--posts-radius=-5"],
+            "--posts-*: radius must be a positive number of metres up to 100000, not -5",
+        ),
+        (
+            vec!["--posts-model", "mclp"],
+            "--posts-*: the mclp model needs p (the number of posts)",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_perimeter"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("run perimeter serve");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("listening"));
+    }
 }

@@ -480,7 +480,15 @@ async fn landing_conformance_collections_and_api() {
         .unwrap_or_default();
     assert_eq!(
         names,
-        vec!["schools", "venues", "water", "findings", "buffers"]
+        vec![
+            "schools",
+            "venues",
+            "water",
+            "findings",
+            "buffers",
+            "posts",
+            "post_links"
+        ]
     );
     // The schools' extent is the min/max of their coordinates (S1 west edge … S4 east edge, S3's point north).
     assert_eq!(
