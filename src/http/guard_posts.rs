@@ -50,8 +50,8 @@ pub enum PostsStatus {
     },
     /// Not asked for (`--no-posts`).
     Disabled,
-    /// Too many schools.
-    Skipped { schools: usize },
+    /// More schools than `limit`.
+    Skipped { schools: usize, limit: usize },
     /// The parameters were refused.
     Failed(String),
 }
@@ -88,15 +88,28 @@ impl ServedPosts {
 
     /// Plans for `schools` with `params` (`None`: no plan), under the size limits of the module.
     pub fn plan(schools: &[School], params: Option<&PlanParams>) -> ServedPosts {
+        ServedPosts::plan_within(schools, params, EXACT_MAX_SCHOOLS, PLAN_MAX_SCHOOLS)
+    }
+
+    /// As [`ServedPosts::plan`]: exact up to `exact_max` schools, heuristic up to `plan_max`, none above.
+    pub fn plan_within(
+        schools: &[School],
+        params: Option<&PlanParams>,
+        exact_max: usize,
+        plan_max: usize,
+    ) -> ServedPosts {
         let Some(params) = params else {
             return ServedPosts::none(PostsStatus::Disabled);
         };
         let n = schools.len();
-        if n > PLAN_MAX_SCHOOLS {
-            return ServedPosts::none(PostsStatus::Skipped { schools: n });
+        if n > plan_max {
+            return ServedPosts::none(PostsStatus::Skipped {
+                schools: n,
+                limit: plan_max,
+            });
         }
         let mut params = params.clone();
-        let for_size = n > EXACT_MAX_SCHOOLS && params.solver == Solver::Exact;
+        let for_size = n > exact_max && params.solver == Solver::Exact;
         if for_size {
             params.solver = Solver::Heuristic;
         }
@@ -166,7 +179,7 @@ impl ServedPosts {
                         Solver::Heuristic => "heuristic",
                     },
                     if *heuristic_for_size {
-                        format!(" as there are more than {EXACT_MAX_SCHOOLS} schools")
+                        " as there are too many schools for the exact one".to_string()
                     } else {
                         String::new()
                     },
@@ -180,8 +193,8 @@ impl ServedPosts {
             PostsStatus::Disabled => {
                 "guard posts: not planned (--no-posts); the posts layers are empty".to_string()
             }
-            PostsStatus::Skipped { schools } => format!(
-                "guard posts: not planned at start-up for {schools} schools (more than {PLAN_MAX_SCHOOLS}); the posts layers are empty — use `perimeter posts plan`"
+            PostsStatus::Skipped { schools, limit } => format!(
+                "guard posts: not planned at start-up for {schools} schools (more than {limit}); the posts layers are empty — use `perimeter posts plan`"
             ),
             PostsStatus::Failed(e) => {
                 format!("guard posts: not planned ({e}); the posts layers are empty")
@@ -221,4 +234,68 @@ fn empty_plan() -> Plan {
 /// `posts.geojson`).
 pub fn link_distance_m(post: &Post, gate: &DemandPoint) -> f64 {
     (ground_distance_m((gate.lon, gate.lat), (post.lon, post.lat)) * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{SchoolKind, Site};
+    use geo_types::Point;
+
+    fn schools(n: usize) -> Vec<School> {
+        (0..n)
+            .map(|i| School {
+                id: format!("S{i}"),
+                name: format!("学校{i}"),
+                kind: SchoolKind::Primary,
+                township: None,
+                // 0.01° of longitude apart: about 930 m at 33.5°N, so one post per school at 300 m.
+                site: Site::Point(Point::new(112.5 + 0.01 * i as f64, 33.5)),
+                gates: vec![],
+                pupils: Some(100 + i as u32),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn size_limits() {
+        let ss = schools(3);
+        let p = default_params();
+        let exact = ServedPosts::plan_within(&ss, Some(&p), 3, 3);
+        assert_eq!(exact.posts(), 3);
+        assert_eq!(exact.links.len(), 3);
+        assert_eq!(exact.covered_weight, [100.0, 101.0, 102.0]);
+        assert!(matches!(
+            exact.status,
+            PostsStatus::Planned {
+                solver: Solver::Exact,
+                heuristic_for_size: false,
+                ..
+            }
+        ));
+        let heuristic = ServedPosts::plan_within(&ss, Some(&p), 2, 3);
+        assert_eq!(heuristic.posts(), 3);
+        assert_eq!(heuristic.plan.solver, Solver::Heuristic);
+        assert!(heuristic
+            .summary()
+            .contains("heuristic solver as there are too many schools for the exact one"));
+        let skipped = ServedPosts::plan_within(&ss, Some(&p), 1, 2);
+        assert_eq!(skipped.posts(), 0);
+        assert!(skipped.links.is_empty());
+        assert_eq!(
+            skipped.summary(),
+            "guard posts: not planned at start-up for 3 schools (more than 2); the posts layers are empty — use `perimeter posts plan`"
+        );
+        let off = ServedPosts::plan_within(&ss, None, 3, 3);
+        assert_eq!((off.posts(), off.status), (0, PostsStatus::Disabled));
+        let bad = PlanParams {
+            radius_m: 0.0,
+            ..default_params()
+        };
+        let failed = ServedPosts::plan_within(&ss, Some(&bad), 3, 3);
+        assert_eq!(failed.posts(), 0);
+        assert!(failed
+            .summary()
+            .starts_with("guard posts: not planned (radius must be"));
+    }
 }
