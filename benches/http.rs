@@ -34,7 +34,15 @@ use perimeter::tiles::{encode_tile, TileId};
 use rstar::AABB;
 use tower::ServiceExt;
 
-const ALL: [CollectionId; 5] = CollectionId::ALL;
+/// The data layers (the guard-post layers are left out so that the figures stay comparable with the
+/// README's).
+const ALL: [CollectionId; 5] = [
+    CollectionId::Schools,
+    CollectionId::Venues,
+    CollectionId::Water,
+    CollectionId::Findings,
+    CollectionId::Buffers,
+];
 
 /// The tile at zoom `z` holding the most venue doors.
 fn densest_tile(ds: &Dataset, z: u8) -> TileId {

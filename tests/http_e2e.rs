@@ -22,11 +22,25 @@ impl Drop for Server {
 
 /// One request with `Connection: close`: (status, headers in lower case, body).
 fn request(addr: &str, method: &str, path: &str, body: &str) -> (u16, String, Vec<u8>) {
+    request_as(addr, method, path, body, None)
+}
+
+/// A request with `Authorization: Bearer TOKEN` when a token is given.
+fn request_as(
+    addr: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+    token: Option<&str>,
+) -> (u16, String, Vec<u8>) {
     let mut s = TcpStream::connect(addr).expect("connect");
     s.set_read_timeout(Some(Duration::from_secs(60)))
         .expect("timeout");
+    let auth = token
+        .map(|t| format!("Authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
     let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nContent-Type: application/json\r\n{auth}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     s.write_all(req.as_bytes()).expect("send");
@@ -78,9 +92,21 @@ fn serve_the_sample_county() {
         "<!doctype html><title>校园周边</title>",
     )
     .expect("write");
+    // One police token (guard-post plans are sensitive).
+    let tokens = web.path().join("tokens.toml");
+    std::fs::write(
+        &tokens,
+        format!(
+            "[[token]]\nname = \"duty-desk\"\nrole = \"police\"\nsha256 = \"{}\"\n",
+            perimeter::ledger::roles::hash_token("e2e-police")
+        ),
+    )
+    .expect("write");
     let child = Command::new(env!("CARGO_BIN_EXE_perimeter"))
         .args(["serve", "--listen", "127.0.0.1:0", "--web"])
         .arg(web.path())
+        .arg("--tokens")
+        .arg(&tokens)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -116,6 +142,19 @@ fn serve_the_sample_county() {
         rx.recv_timeout(Duration::from_secs(5)).ok(),
         Some(format!("map: http://{addr}/map/"))
     );
+    // The guard-post plan made at start-up (as `perimeter posts plan` with its defaults: 226 posts).
+    assert!(
+        lines.iter().any(|l| l.starts_with(
+            "guard posts: 226 posts (lscp, r = 300 m, exact solver, proven optimal) cover 437/437 gates"
+        )),
+        "{lines:?}"
+    );
+    let (status, _, _) = request(&addr, "GET", "/collections/posts/items?limit=1", "");
+    assert_eq!(status, 401, "the plan needs a token");
+    let path = "/collections/posts/items?limit=1";
+    let (status, _, body) = request_as(&addr, "GET", path, "", Some("e2e-police"));
+    assert_eq!(status, 200);
+    assert_eq!(json(&body)["numberMatched"], 226);
 
     let (status, _, body) = request(&addr, "GET", "/health", "");
     assert_eq!(status, 200);
@@ -226,4 +265,31 @@ fn serve_the_sample_county() {
         rx.recv_timeout(Duration::from_secs(5)).ok().as_deref(),
         Some("stopped")
     );
+}
+
+/// Bad start-up plan parameters stop `perimeter serve` before anything is loaded: exit code 2 and a
+/// message naming the flag.
+#[test]
+fn bad_posts_flags_are_refused() {
+    for (args, want) in [
+        (
+            vec!["--posts-radius=-5"],
+            "--posts-*: radius must be a positive number of metres up to 100000, not -5",
+        ),
+        (
+            vec!["--posts-model", "mclp"],
+            "--posts-*: the mclp model needs p (the number of posts)",
+        ),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_perimeter"))
+            .args(["serve", "--listen", "127.0.0.1:0"])
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .expect("run perimeter serve");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("listening"));
+    }
 }

@@ -22,12 +22,13 @@ use serde_json::Value;
 
 use http_support::*;
 
-/// Follows `next` links from `first` (as QGIS does) and returns every page's JSON.
+/// Follows `next` links from `first` (as QGIS does) and returns every page's JSON. The requests carry
+/// a police token, which the guard-post collections need (public ones ignore it).
 async fn all_pages(state: &AppState, first: &str) -> Vec<Value> {
     let mut pages = Vec::new();
     let mut uri = first.to_string();
     loop {
-        let r = get(state, &uri).await;
+        let r = get_as(state, &uri, "police-secret").await;
         assert_eq!(
             r.status,
             StatusCode::OK,
@@ -161,7 +162,7 @@ async fn paging_visits_every_item_exactly_once() {
 
 #[tokio::test]
 async fn bbox_selection_equals_brute_force() {
-    let state = county_state();
+    let state = &county_state().clone().with_tokens(role_tokens());
     let boxes = [
         [112.40, 33.45, 112.50, 33.52],
         [112.0, 33.2, 112.9, 33.8],
@@ -480,7 +481,15 @@ async fn landing_conformance_collections_and_api() {
         .unwrap_or_default();
     assert_eq!(
         names,
-        vec!["schools", "venues", "water", "findings", "buffers"]
+        vec![
+            "schools",
+            "venues",
+            "water",
+            "findings",
+            "buffers",
+            "posts",
+            "post_links"
+        ]
     );
     // The schools' extent is the min/max of their coordinates (S1 west edge … S4 east edge, S3's point north).
     assert_eq!(

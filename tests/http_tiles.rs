@@ -699,3 +699,84 @@ async fn bad_tile_requests() {
         StatusCode::OK
     );
 }
+
+/// The guard-post layers. At r = 600 m the small county's S1 gate G1 (112.5010, 33.5000) and S2's
+/// campus centroid (112.5070, 33.5010), 568.46 m apart, share one post (either may be chosen: both
+/// cover both); S3's post (112.5200, 33.5050) lies outside z15 tile (26624, 13144), which holds S1 and
+/// S2. So the tile has one post and one line from that post to the other point (the post's own gate is
+/// a zero-length line and is not drawn).
+#[tokio::test]
+async fn guard_post_layers() {
+    use perimeter::http::{guard_posts, AppState, ServeConfig};
+    let config = ServeConfig {
+        posts: Some(perimeter::posts::PlanParams {
+            radius_m: 600.0,
+            ..guard_posts::default_params()
+        }),
+        ..ServeConfig::default()
+    };
+    let state = AppState::with_config(
+        small_dataset(),
+        perimeter::rules::RuleSet::national(),
+        config,
+    )
+    .with_tokens(role_tokens());
+    // The plan is sensitive: no token, no tile (and no TileJSON).
+    let r = get(&state, "/tiles/posts,post_links/15/26624/13144").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = get(&state, "/tiles/schools,posts").await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let r = get_as(&state, "/tiles/posts", "regulator-secret").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let (z, x, y) = (15, 26624, 13144);
+    let r = get_as(
+        &state,
+        &format!("/tiles/posts,post_links/{z}/{x}/{y}"),
+        "police-secret",
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let layers = decode(&r.body);
+    let names: Vec<&str> = layers.iter().map(|l| l.name.as_str()).collect();
+    assert_eq!(names, ["posts", "post_links"]);
+    let g1 = rounded(112.5010, 33.5000, z, x, y);
+    let s2 = rounded(112.5070, 33.5010, z, x, y);
+
+    let posts = layer(&layers, "posts");
+    assert_eq!(posts.features.len(), 1);
+    let p = &posts.features[0];
+    assert_eq!(p.gtype, 1);
+    assert_eq!(p.id, Some(0));
+    let at = p.parts[0][0];
+    assert!(at == g1 || at == s2, "{at:?}");
+    assert_eq!(p.props["id"], Val::S("P001".into()));
+    assert_eq!(p.props["kind"], Val::S("gate".into()));
+    assert_eq!(p.props["fixed"], Val::B(false));
+    assert_eq!(p.props["gates"], Val::U(2));
+    assert_eq!(p.props["schools"], Val::S("S1 学校、S2 学校".into()));
+    assert_eq!(p.props["school_ids"], Val::S("S1,S2".into()));
+    assert_eq!(p.props["covered_weight"], Val::D(1200.0));
+    assert_eq!(p.props["morning"], Val::S("07:20-08:30".into()));
+    assert_eq!(p.props["afternoon"], Val::S("16:00-17:20".into()));
+    assert!(matches!(&p.props["officer"], Val::S(o) if o.starts_with('O')));
+
+    let links = layer(&layers, "post_links");
+    assert_eq!(links.features.len(), 1);
+    let l = &links.features[0];
+    assert_eq!(l.gtype, 2);
+    let other = if at == g1 { s2 } else { g1 };
+    assert_eq!(l.parts, vec![vec![at, other]]);
+    assert_eq!(l.props["post"], Val::S("P001".into()));
+    assert_eq!(l.props["distance_m"], Val::D(568.46));
+    let school = if at == g1 { "S2" } else { "S1" };
+    assert_eq!(l.props["school_id"], Val::S(school.into()));
+
+    // TileJSON describes both layers.
+    let v = get_as(&state, "/tiles/posts,post_links", "police-secret")
+        .await
+        .json();
+    assert_eq!(v["vector_layers"][0]["id"], "posts");
+    assert_eq!(v["vector_layers"][0]["fields"]["officer"], "String");
+    assert_eq!(v["vector_layers"][1]["id"], "post_links");
+    assert_eq!(v["vector_layers"][1]["fields"]["distance_m"], "Number");
+}

@@ -9,7 +9,8 @@ use clap::Args;
 
 use super::common::{load_dataset, load_rules, Progress};
 use super::{Failure, InputArgs};
-use crate::http::{app, AppState, ServeConfig};
+use crate::http::{app, guard_posts, AppState, ServeConfig};
+use crate::posts::{Model, PlanParams, PostsConfig};
 
 /// The sample county served when no input is given (the files of `make run`), relative to the
 /// repository.
@@ -41,6 +42,36 @@ pub struct ServeArgs {
     /// API tokens file (TOML with SHA-256 hashes and roles) for the ledger's routes and guard-post plans.
     #[arg(long, value_name = "FILE")]
     pub tokens: Option<PathBuf>,
+    /// Do not plan guard posts at start-up (the posts and post_links layers are then empty).
+    #[arg(long)]
+    pub no_posts: bool,
+    /// Guard posts planned at start-up: lscp (fewest posts covering every gate) or mclp (with --posts-p).
+    #[arg(long, default_value = "lscp")]
+    pub posts_model: Model,
+    /// Guard posts planned at start-up: coverage radius in metres.
+    #[arg(long, default_value_t = 300.0)]
+    pub posts_radius: f64,
+    /// Guard posts planned at start-up: number of posts for mclp.
+    #[arg(long)]
+    pub posts_p: Option<usize>,
+}
+
+/// The guard-post plan to make at start-up, checked before anything is loaded (a bad radius or a
+/// missing `--posts-p` stops the server with exit code 2).
+fn posts_params(args: &ServeArgs) -> Result<Option<PlanParams>, Failure> {
+    if args.no_posts {
+        return Ok(None);
+    }
+    let params = PlanParams {
+        model: args.posts_model,
+        radius_m: args.posts_radius,
+        p: args.posts_p,
+        ..guard_posts::default_params()
+    };
+    // With no schools this only checks the parameters.
+    crate::posts::plan(&[], &params, &PostsConfig::default())
+        .map_err(|e| Failure::input(anyhow::anyhow!("--posts-*: {e}")))?;
+    Ok(Some(params))
 }
 
 /// The sample county's inputs, from `dir` (schools Shapefiles in CGCS2000 Gauss-Krüger with their .prj,
@@ -114,6 +145,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
         args.inputs.clone()
     };
     let rules = load_rules(&args.rules)?;
+    let posts = posts_params(&args)?;
     let progress = Progress::new();
     let t0 = Instant::now();
     let ds = load_dataset(&inputs, &progress)?;
@@ -126,6 +158,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
         cors_origins: args.cors_origin.clone(),
         request_timeout: Duration::from_secs(args.timeout.max(1)),
         attribution,
+        posts,
         ..ServeConfig::default()
     };
     let tokens = match &args.tokens {
@@ -165,6 +198,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
             p.rules.id,
             t0.elapsed().as_secs_f64()
         );
+        println!("{}", p.guard_posts.summary());
     }
     let has_page = state.config.web_index().is_some();
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -1,10 +1,13 @@
-//! The five feature collections the server publishes — `schools`, `venues`, `water`, `findings`,
-//! `buffers` — over the dataset, the findings of one scan and the schools' zones; their item ids, R-trees,
-//! property filters and selection (bbox, filters, paging).
+//! The feature collections the server publishes — `schools`, `venues`, `water`, `findings`, `buffers`,
+//! `posts`, `post_links` — over the dataset, the findings of one scan, the schools' zones and the
+//! start-up guard-post plan; their item ids, R-trees, property filters and selection (bbox, filters,
+//! paging).
 //!
 //! Items are numbered 0.. in their source's order (input order; findings in scan order). Item `k` of
 //! `schools`, `venues` and `water` is `Dataset::{schools, venues, water}[k]`, of `findings` the scan's
-//! k-th finding, of `buffers` the k-th zone (schools with no rule have none).
+//! k-th finding, of `buffers` the k-th zone (schools with no rule have none), of `posts` the plan's k-th
+//! post, of `post_links` the k-th (post, covered gate) pair in post order. `posts` and `post_links` are
+//! sensitive ([`super::guard_posts::is_sensitive`]).
 //!
 //! **bbox semantics**: an item matches a `bbox` when the bounding box of its geometry intersects the
 //! query box, boundaries included (closed intervals). A point on the box's edge matches; a polygon whose
@@ -19,9 +22,12 @@ use geo_types::{LineString, Polygon};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
+use super::guard_posts::ServedPosts;
 use super::zones::Zone;
 use crate::measure::LonLat;
 use crate::model::{Dataset, Footprint, Site, WaterGeom};
+use crate::posts::plan::Post;
+use crate::posts::{DemandPoint, Plan};
 use crate::rules::RuleSet;
 use crate::scan::{FeatureType, Finding};
 
@@ -33,15 +39,21 @@ pub enum CollectionId {
     Water,
     Findings,
     Buffers,
+    /// Guard posts (sensitive).
+    Posts,
+    /// Lines from each guard post to the gates it covers (sensitive).
+    PostLinks,
 }
 
 impl CollectionId {
-    pub const ALL: [CollectionId; 5] = [
+    pub const ALL: [CollectionId; 7] = [
         CollectionId::Schools,
         CollectionId::Venues,
         CollectionId::Water,
         CollectionId::Findings,
         CollectionId::Buffers,
+        CollectionId::Posts,
+        CollectionId::PostLinks,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,10 +63,12 @@ impl CollectionId {
             CollectionId::Water => "water",
             CollectionId::Findings => "findings",
             CollectionId::Buffers => "buffers",
+            CollectionId::Posts => "posts",
+            CollectionId::PostLinks => "post_links",
         }
     }
 
-    /// `schools`, `venues`, `water`, `findings` or `buffers`.
+    /// `schools`, `venues`, `water`, `findings`, `buffers`, `posts` or `post_links`.
     pub fn parse(s: &str) -> Option<CollectionId> {
         CollectionId::ALL.into_iter().find(|c| c.as_str() == s)
     }
@@ -66,6 +80,8 @@ impl CollectionId {
             CollectionId::Water => "水域 Water bodies",
             CollectionId::Findings => "问题隐患 Findings",
             CollectionId::Buffers => "周边范围 School zones",
+            CollectionId::Posts => "护学岗 Guard posts",
+            CollectionId::PostLinks => "护学岗覆盖 Guard post coverage",
         }
     }
 
@@ -76,6 +92,8 @@ impl CollectionId {
             CollectionId::Water => "Rivers and canals (lines); ponds, reservoirs, lakes and pits (polygons).",
             CollectionId::Findings => "Every venue or water body within its rule's distance of a school: the measured line (school side → feature side) with distance in metres and legal basis.",
             CollectionId::Buffers => "Per school, the zone within its largest rule distance of the campus (geodesic offset of the campus's convex hull in 128 directions; for display, findings are measured exactly).",
+            CollectionId::Posts => "Guard posts (护学岗) of the plan made at start-up (LSCP, 300 m unless configured): the post's site, kind (gate, boundary, user), gates covered, schools, covered weight, officer and windows. Empty when no plan was made.",
+            CollectionId::PostLinks => "A line from each guard post to every gate it covers, with the distance in metres.",
         }
     }
 
@@ -94,6 +112,8 @@ impl CollectionId {
                 Filter::FeatureType,
             ],
             CollectionId::Buffers => &[Filter::SchoolId, Filter::Township, Filter::Kind],
+            CollectionId::Posts => &[],
+            CollectionId::PostLinks => &[Filter::SchoolId],
         }
     }
 }
@@ -263,16 +283,20 @@ pub struct Published {
     pub findings_of_school: Vec<(u32, u32)>,
     /// Per school: its zone's position in `zones`.
     pub zone_of_school: Vec<Option<u32>>,
+    /// The guard-post plan (sensitive: see [`super::guard_posts`]).
+    pub guard_posts: ServedPosts,
     collections: Vec<Collection>,
 }
 
 impl Published {
-    /// Indexes the collections over a dataset, its findings and zones.
+    /// Indexes the collections over a dataset, its findings and zones, and a guard-post plan of its
+    /// schools.
     pub fn new(
         dataset: Dataset,
         rules: RuleSet,
         findings: Vec<Finding>,
         zones: Vec<Zone>,
+        guard_posts: ServedPosts,
     ) -> Published {
         let mut findings_of_school = vec![(0u32, 0u32); dataset.schools.len()];
         let mut start = 0usize;
@@ -300,6 +324,7 @@ impl Published {
             zones,
             findings_of_school,
             zone_of_school,
+            guard_posts,
             collections: Vec::new(),
         };
         let collections = CollectionId::ALL.map(|c| p.build_collection(c));
@@ -379,7 +404,26 @@ impl Published {
             CollectionId::Water => self.dataset.water.len(),
             CollectionId::Findings => self.findings.len(),
             CollectionId::Buffers => self.zones.len(),
+            CollectionId::Posts => self.guard_posts.posts(),
+            CollectionId::PostLinks => self.guard_posts.links.len(),
         }
+    }
+
+    /// The plan behind `posts` and `post_links` (without posts when none was made).
+    fn plan(&self) -> &Plan {
+        &self.guard_posts.plan
+    }
+
+    /// Post `k` of `posts`.
+    pub fn post(&self, k: usize) -> &Post {
+        &self.plan().posts[k]
+    }
+
+    /// Link `k` of `post_links`: its post and the gate (demand point) it covers.
+    pub fn post_link(&self, k: usize) -> (&Post, &DemandPoint) {
+        let l = self.guard_posts.links[k];
+        let plan = self.plan();
+        (&plan.posts[l.post as usize], &plan.demand[l.gate as usize])
     }
 
     pub fn collection(&self, id: CollectionId) -> &Collection {
@@ -405,6 +449,15 @@ impl Published {
                 ))
             }
             CollectionId::Buffers => Cow::Borrowed(&ds.schools[self.zones[k].school as usize].id),
+            CollectionId::Posts => Cow::Borrowed(&self.post(k).id),
+            CollectionId::PostLinks => {
+                let (post, gate) = self.post_link(k);
+                let school = &ds.schools[gate.school].id;
+                Cow::Owned(match &gate.gate {
+                    Some(g) => format!("{}:{school}:{g}", post.id),
+                    None => format!("{}:{school}", post.id),
+                })
+            }
         }
     }
 
@@ -449,6 +502,14 @@ impl Published {
                 GeomRef::Segment(m.from, m.to)
             }
             CollectionId::Buffers => GeomRef::Polygon(&self.zones[k].polygon),
+            CollectionId::Posts => {
+                let p = self.post(k);
+                GeomRef::Point((p.lon, p.lat))
+            }
+            CollectionId::PostLinks => {
+                let (p, g) = self.post_link(k);
+                GeomRef::Segment((p.lon, p.lat), (g.lon, g.lat))
+            }
         }
     }
 
@@ -487,6 +548,11 @@ impl Published {
                 }
             }
             CollectionId::Buffers => school_of(self.zones[k].school as usize, filter),
+            CollectionId::Posts => None,
+            CollectionId::PostLinks => match filter {
+                Filter::SchoolId => school_of(self.post_link(k).1.school, filter),
+                _ => None,
+            },
         }
     }
 

@@ -10,7 +10,12 @@
 //! - `findings`: `id` and the fields of `findings.geojson` (`school_id, school_name, school_kind, township,
 //!   feature_type, feature_id, feature_name, category, rule_id, method, limit_m, distance_m, legal_basis,
 //!   approximate`);
-//! - `buffers`: `id, school_id, school_name, school_kind, township, distance_m, approximate`.
+//! - `buffers`: `id, school_id, school_name, school_kind, township, distance_m, approximate`;
+//! - `posts`: `id` (P001 …), `kind` (gate, boundary, user), `candidate, name, fixed, gates` (count of
+//!   gates covered), `schools`, `school_ids` (the schools with a gate there or responsible to it),
+//!   `covered_weight` (pupils at the gates it covers), `officer, morning, afternoon`;
+//! - `post_links` (post → gate): `id` (`post:school_id[:gate]`), `post, school_id, school_name, gate,
+//!   approximate, weight, distance_m`.
 
 use std::io::Write;
 
@@ -18,7 +23,9 @@ use geo_types::{LineString, Polygon};
 use serde::Serialize;
 
 use super::collections::{CollectionId, GeomRef, Published};
+use super::guard_posts::link_distance_m;
 use crate::export::findings::{record, FindingRecord};
+use crate::export::posts::officer_label;
 
 #[derive(Serialize)]
 struct SchoolProps<'a> {
@@ -69,6 +76,34 @@ struct BufferProps<'a> {
     township: Option<&'a str>,
     distance_m: f64,
     approximate: bool,
+}
+
+#[derive(Serialize)]
+struct PostProps<'a> {
+    id: &'a str,
+    kind: &'static str,
+    candidate: &'a str,
+    name: Option<&'a str>,
+    fixed: bool,
+    gates: usize,
+    schools: Vec<&'a str>,
+    school_ids: Vec<&'a str>,
+    covered_weight: f64,
+    officer: String,
+    morning: String,
+    afternoon: String,
+}
+
+#[derive(Serialize)]
+struct PostLinkProps<'a> {
+    id: &'a str,
+    post: &'a str,
+    school_id: &'a str,
+    school_name: &'a str,
+    gate: Option<&'a str>,
+    approximate: bool,
+    weight: f64,
+    distance_m: f64,
 }
 
 fn num(out: &mut Vec<u8>, v: f64) {
@@ -222,6 +257,47 @@ pub fn write_feature(
                 township: s.township.as_deref(),
                 distance_m: z.distance_m,
                 approximate: s.approximate(),
+            };
+            serde_json::to_writer(&mut *out, &props)?;
+        }
+        CollectionId::Posts => {
+            let post = p.post(k);
+            let props = PostProps {
+                id: &id,
+                kind: post.source,
+                candidate: &post.candidate,
+                name: post.name.as_deref(),
+                fixed: post.fixed,
+                gates: post.gates.len(),
+                schools: post
+                    .schools
+                    .iter()
+                    .map(|&s| ds.schools[s].name.as_str())
+                    .collect(),
+                school_ids: post
+                    .schools
+                    .iter()
+                    .map(|&s| ds.schools[s].id.as_str())
+                    .collect(),
+                covered_weight: p.guard_posts.covered_weight[k],
+                officer: officer_label(post.officer),
+                morning: post.morning.to_string(),
+                afternoon: post.afternoon.to_string(),
+            };
+            serde_json::to_writer(&mut *out, &props)?;
+        }
+        CollectionId::PostLinks => {
+            let (post, gate) = p.post_link(k);
+            let s = &ds.schools[gate.school];
+            let props = PostLinkProps {
+                id: &id,
+                post: &post.id,
+                school_id: &s.id,
+                school_name: &s.name,
+                gate: gate.gate.as_deref(),
+                approximate: gate.approximate,
+                weight: gate.weight,
+                distance_m: link_distance_m(post, gate),
             };
             serde_json::to_writer(&mut *out, &props)?;
         }

@@ -7,7 +7,7 @@
 //! |---|---|
 //! | `GET /` | landing page (links `service-desc`, `conformance`, `data`); a browser is sent to `/map/` |
 //! | `GET /conformance`, `GET /api` | conformance classes; the OpenAPI 3.0 document |
-//! | `GET /collections[/{c}]` | `schools`, `venues`, `water`, `findings`, `buffers` |
+//! | `GET /collections[/{c}]` | `schools`, `venues`, `water`, `findings`, `buffers`, `posts`, `post_links` |
 //! | `GET /collections/{c}/items` | GeoJSON pages: `bbox`, `limit` (≤ 10 000), `offset`, property filters |
 //! | `GET /collections/{c}/items/{id}` | one feature |
 //! | `GET /tiles/{layers}` | TileJSON 3.0.0 (`{layers}`: one collection or a comma-separated list) |
@@ -27,6 +27,7 @@ pub mod auth;
 pub mod collections;
 pub mod error;
 pub mod geojson;
+pub mod guard_posts;
 pub mod metrics;
 pub mod openapi;
 pub mod routes;

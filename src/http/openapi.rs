@@ -217,7 +217,7 @@ fn document_core(base: &str) -> Value {
             }},
             "/collections/{collectionId}/items/{featureId}": {"get": {
                 "summary": "One item", "operationId": "getFeature",
-                "description": "Ids: schools, venues and water as in the input (a repeated id gets ~2, ~3 …); findings school_id:feature_id:rule_id; buffers the school's id.",
+                "description": "Ids: schools, venues and water as in the input (a repeated id gets ~2, ~3 …); findings school_id:feature_id:rule_id; buffers the school's id; posts P001, P002 …; post_links post:school_id:gate (post:school_id for a school without gates).",
                 "parameters": [
                     {"$ref": "#/components/parameters/collectionId"},
                     {"name": "featureId", "in": "path", "required": true, "schema": {"type": "string"}},
@@ -297,7 +297,7 @@ fn document_core(base: &str) -> Value {
         },
         "components": {
             "parameters": {
-                "collectionId": {"name": "collectionId", "in": "path", "required": true, "schema": {"type": "string", "enum": collections}},
+                "collectionId": {"name": "collectionId", "in": "path", "required": true, "description": "posts and post_links are the guard-post plan made at start-up (LSCP, 300 m unless `perimeter serve --posts-*` says otherwise; empty with --no-posts)", "schema": {"type": "string", "enum": collections}},
                 "layers": {"name": "layers", "in": "path", "required": true, "description": format!("one layer or a comma-separated list of: {}", collections.join(", ")), "schema": {"type": "string"}},
                 "f": {"name": "f", "in": "query", "required": false, "description": "only json (the default) is offered", "schema": {"type": "string", "enum": ["json"]}},
             },

@@ -8,10 +8,12 @@ use std::time::Duration;
 use rayon::prelude::*;
 
 use super::collections::Published;
+use super::guard_posts::{self, ServedPosts};
 use super::metrics::Metrics;
 use super::zones::{zone_polygon, Zone};
 use crate::index::Index;
 use crate::model::Dataset;
+use crate::posts::PlanParams;
 use crate::rules::RuleSet;
 
 /// Server settings.
@@ -27,10 +29,14 @@ pub struct ServeConfig {
     pub request_timeout: Duration,
     /// Attribution shown in TileJSON (e.g. the OpenStreetMap licence when OSM data is served).
     pub attribution: Option<String>,
+    /// The guard-post plan published as `posts` and `post_links` (`None`: no plan; see
+    /// [`super::guard_posts`]).
+    pub posts: Option<PlanParams>,
 }
 
 impl Default for ServeConfig {
-    /// No web page, no CORS, 1 MiB bodies, 30 s per request, no attribution.
+    /// No web page, no CORS, 1 MiB bodies, 30 s per request, no attribution, the default guard-post
+    /// plan ([`guard_posts::default_params`]: LSCP, 300 m).
     fn default() -> Self {
         ServeConfig {
             web_dir: None,
@@ -38,6 +44,7 @@ impl Default for ServeConfig {
             body_limit_bytes: 1 << 20,
             request_timeout: Duration::from_secs(30),
             attribution: None,
+            posts: Some(guard_posts::default_params()),
         }
     }
 }
@@ -82,8 +89,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Indexes the dataset, scans it with `rules`, draws the zones and indexes the collections, with the
-    /// default settings.
+    /// Indexes the dataset, scans it with `rules`, draws the zones, plans the guard posts and indexes the
+    /// collections, with the default settings.
     pub fn new(dataset: Dataset, rules: RuleSet) -> AppState {
         AppState::with_config(dataset, rules, ServeConfig::default())
     }
@@ -91,7 +98,11 @@ impl AppState {
     /// As [`AppState::new`], with settings.
     pub fn with_config(dataset: Dataset, rules: RuleSet, config: ServeConfig) -> AppState {
         let index = Index::build(&dataset);
-        let findings = crate::scan::scan(&dataset, &index, &rules);
+        // The plan needs only the schools: it is made while the scan runs.
+        let (findings, guard_posts) = rayon::join(
+            || crate::scan::scan(&dataset, &index, &rules),
+            || ServedPosts::plan(&dataset.schools, config.posts.as_ref()),
+        );
         let zones: Vec<Zone> = dataset
             .schools
             .par_iter()
@@ -105,7 +116,7 @@ impl AppState {
                 })
             })
             .collect();
-        let published = Published::new(dataset, rules, findings, zones);
+        let published = Published::new(dataset, rules, findings, zones, guard_posts);
         AppState {
             data: Arc::new(ServerData { published, index }),
             config: Arc::new(config),

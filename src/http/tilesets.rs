@@ -17,6 +17,9 @@
 //! feature's end) is kept per pixel (16 tile units), below z10 per 4 × 4 pixels; the first in item order
 //! wins (for findings: by school, venues before water, nearest first).
 //! - `buffers`: zone polygons from z10 (below, a 200 m zone is under two pixels).
+//! - `posts` (points) and `post_links` (post → gate lines) at every zoom, not thinned: a plan has at most
+//!   one post per gate. A post's `schools` are its schools' names joined by `、`, `school_ids` their ids
+//!   joined by `,`. Both layers are sensitive ([`super::guard_posts::is_sensitive`]).
 //!
 //! Lines and polygon rings are simplified (Ramer–Douglas–Peucker) with a tolerance of half a pixel
 //! (8 units) below z16 and one unit from z16, then clipped to the tile and its 64-unit buffer. The MVT
@@ -29,6 +32,8 @@ use rstar::AABB;
 use serde_json::{json, Value as Json};
 
 use super::collections::{CollectionId, GeomRef, Published};
+use super::guard_posts::link_distance_m;
+use crate::export::posts::officer_label;
 use crate::model::Category;
 use crate::scan::FeatureType;
 use crate::tiles::hash::FxBuildHasher;
@@ -82,6 +87,24 @@ pub fn fields(c: CollectionId) -> &'static [(&'static str, &'static str)] {
         CollectionId::Buffers => &[
             ("school_id", "String"),
             ("school_name", "String"),
+            ("distance_m", "Number"),
+        ],
+        CollectionId::Posts => &[
+            ("id", "String"),
+            ("kind", "String"),
+            ("fixed", "Boolean"),
+            ("gates", "Number"),
+            ("schools", "String"),
+            ("school_ids", "String"),
+            ("covered_weight", "Number"),
+            ("officer", "String"),
+            ("morning", "String"),
+            ("afternoon", "String"),
+        ],
+        CollectionId::PostLinks => &[
+            ("post", "String"),
+            ("school_id", "String"),
+            ("gate", "String"),
             ("distance_m", "Number"),
         ],
     }
@@ -222,6 +245,49 @@ fn properties(p: &Published, c: CollectionId, k: usize, z: u8) -> Vec<(&'static 
                 ("school_name", Value::from(s.name.as_str())),
                 ("distance_m", Value::Double(zn.distance_m)),
             ]
+        }
+        CollectionId::Posts => {
+            let post = p.post(k);
+            let names: Vec<&str> = post
+                .schools
+                .iter()
+                .map(|&s| ds.schools[s].name.as_str())
+                .collect();
+            let ids: Vec<&str> = post
+                .schools
+                .iter()
+                .map(|&s| ds.schools[s].id.as_str())
+                .collect();
+            vec![
+                ("id", Value::from(post.id.as_str())),
+                ("kind", Value::from(post.source)),
+                ("fixed", Value::Bool(post.fixed)),
+                ("gates", Value::Uint(post.gates.len() as u64)),
+                ("schools", Value::from(names.join("、"))),
+                ("school_ids", Value::from(ids.join(","))),
+                (
+                    "covered_weight",
+                    Value::Double(p.guard_posts.covered_weight[k]),
+                ),
+                ("officer", Value::from(officer_label(post.officer))),
+                ("morning", Value::from(post.morning.to_string())),
+                ("afternoon", Value::from(post.afternoon.to_string())),
+            ]
+        }
+        CollectionId::PostLinks => {
+            let (post, gate) = p.post_link(k);
+            let mut v = vec![
+                ("post", Value::from(post.id.as_str())),
+                (
+                    "school_id",
+                    Value::from(ds.schools[gate.school].id.as_str()),
+                ),
+            ];
+            if let Some(g) = &gate.gate {
+                v.push(("gate", Value::from(g.as_str())));
+            }
+            v.push(("distance_m", Value::Double(link_distance_m(post, gate))));
+            v
         }
     }
 }

@@ -234,6 +234,19 @@ pub async fn send(state: &AppState, req: Request<Body>) -> Reply {
     }
 }
 
+/// A GET with `Authorization: Bearer TOKEN`.
+pub async fn get_as(state: &AppState, uri: &str, token: &str) -> Reply {
+    send(
+        state,
+        Request::get(uri)
+            .header("host", "test.local")
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .expect("request"),
+    )
+    .await
+}
+
 pub async fn get(state: &AppState, uri: &str) -> Reply {
     send(
         state,

@@ -8,8 +8,8 @@ export function apiBase(params = new URLSearchParams(location.search)) {
 }
 
 /** GET a JSON document; a non-2xx answer throws an Error with the server's `{code, message}` when it sent one. */
-export async function getJson(url, { signal } = {}) {
-  const res = await fetch(url, { signal, headers: { accept: 'application/json, application/geo+json' } });
+export async function getJson(url, { signal, headers = {} } = {}) {
+  const res = await fetch(url, { signal, headers: { accept: 'application/json, application/geo+json', ...headers } });
   if (!res.ok) {
     let message = `${res.status} ${res.statusText}`;
     try {
@@ -27,7 +27,7 @@ export async function getJson(url, { signal } = {}) {
  * Every feature of a collection, following `rel=next` links, with the server's numberMatched
  * (of the first page). `params` are extra query parameters (category, school_id, …).
  */
-export async function fetchAll(base, collection, params = {}, pageSize = 10000) {
+export async function fetchAll(base, collection, params = {}, pageSize = 10000, { headers = {} } = {}) {
   const url = new URL(`${base}/collections/${collection}/items`);
   url.searchParams.set('limit', String(pageSize));
   for (const [k, v] of Object.entries(params)) if (v !== '' && v !== undefined && v !== null) url.searchParams.set(k, String(v));
@@ -35,7 +35,7 @@ export async function fetchAll(base, collection, params = {}, pageSize = 10000) 
   let numberMatched = null;
   let next = url.href;
   for (let page = 0; next && page < 10000; page++) {
-    const fc = await getJson(next);
+    const fc = await getJson(next, { headers });
     if (numberMatched === null && typeof fc.numberMatched === 'number') numberMatched = fc.numberMatched;
     features.push(...(fc.features ?? []));
     const link = (fc.links ?? []).find((l) => l.rel === 'next');

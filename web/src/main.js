@@ -1,7 +1,7 @@
 // The perimeter web map: schools and their 200 m zones, venues by category, findings as measured lines,
 // drowning-risk water, and a site check on click. Query options: ?lang=en, ?basemap=URL-template
 // (&basemap_attribution=…), ?api=URL (another API origin), ?school=ID (select at load), ?tiles=0
-// (take venues, water and zones from the collections instead of vector tiles).
+// (take venues, water and zones from the collections instead of vector tiles). Guard posts: posts.js.
 import { Map as MapLibreMap, NavigationControl, ScaleControl, setWorkerUrl } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 // MapLibre looks for its worker beside its own module; once bundled that is elsewhere, so name it.
@@ -12,6 +12,7 @@ import { filterFindings, findingsCsv, findingsGeoJson, formatMetres, searchSchoo
 import { CATEGORIES, CHECK_CATEGORIES, METHODS, SCHOOL_KINDS, WATER_KINDS, categoryLabel, categoryWhat, currentLang, label, setLang, t } from './i18n.js';
 import { installLabelImages } from './labels.js';
 import { initLedger } from './ledger.js';
+import { installPosts } from './posts.js';
 import { COLOURS, buildStyle } from './style.js';
 
 setWorkerUrl(workerUrl);
@@ -447,7 +448,11 @@ async function main() {
   renderAll();
   applyMapFilters();
   if (params.get('school')) selectSchool(params.get('school'), true);
+  const posts = installPosts(map, { base: state.base, after: $('check-section') });
+  hook.posts = posts;
+  $('lang-toggle').addEventListener('click', () => posts.render());
   map.on('click', (e) => {
+    if (posts.click(e)) return;
     const hit = map.queryRenderedFeatures(e.point, { layers: ['schools-fill', 'schools-point'] })[0];
     if (hit) selectSchool(hit.properties.id, false);
     runCheck(e.lngLat);

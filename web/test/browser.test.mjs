@@ -14,7 +14,10 @@
 //   50 m to within the click's rounding to whole pixels;
 // - searching the school by name lists exactly its findings (numberMatched of school_id=…), and the CSV
 //   download has the BOM, the header and one row per listed finding;
-// - the English toggle turns the answer into "No".
+// - the English toggle turns the answer into "No";
+// - the guard-post toggle draws every post of the `posts` collection (numberMatched) and holds every line
+//   of `post_links`; a click on the post covering the most gates lists its schools (school_ids, in order),
+//   officer and windows, and runs no site check.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -38,8 +41,11 @@ let page;
 let profile;
 const problems = [];
 
-async function api(path) {
-  const res = await fetch(`${base}${path}`);
+/** A police token the server accepts (guard-post plans are sensitive). */
+const POLICE_TOKEN = process.env.PERIMETER_POLICE_TOKEN ?? 'mock-police';
+
+async function api(path, token = null) {
+  const res = await fetch(`${base}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   assert.equal(res.status, 200, `GET ${path} answered ${res.status}`);
   return res.json();
 }
@@ -228,6 +234,70 @@ describe('web map in headless chromium', { timeout: 150_000 }, () => {
     await page.screenshot({ path: join(ARTIFACTS, 'map-en.png') });
     await page.click('#lang-toggle');
     assert.equal(await page.locator('#check-result .answer').textContent(), '不可以');
+    assert.deepEqual(problems, []);
+  });
+
+  test('the guard-post toggle shows every post and its lines; a click on a post shows its schools and officer', async () => {
+    // The plan is sensitive: without a token the server refuses it, and the page says what to do.
+    for (const c of ['posts', 'post_links']) {
+      assert.equal((await fetch(`${base}/collections/${c}/items`)).status, 401, c);
+    }
+    const posts = await api('/collections/posts/items?limit=10000', POLICE_TOKEN);
+    const links = await api('/collections/post_links/items?limit=1', POLICE_TOKEN);
+    assert.ok(posts.numberMatched > 0, 'the server planned posts');
+    const hidden = await page.evaluate(() => window.__perimeter.map.getLayoutProperty('posts', 'visibility'));
+    assert.equal(hidden, 'none');
+    assert.equal(await page.locator('#posts-section h2').textContent(), '护学岗');
+    await page.evaluate(() => sessionStorage.removeItem('perimeter.token'));
+    await page.check('#posts-toggle');
+    await page.waitForFunction(() => document.querySelector('#posts-count')?.textContent.includes('令牌'), null, { timeout: 30_000 });
+    assert.equal(await page.locator('#posts-count').getAttribute('data-count'), '0');
+    await page.uncheck('#posts-toggle');
+    // Those refusals (and the browser's console line for each) were expected.
+    const refused = problems.filter((p) => /\b401\b/.test(p));
+    assert.ok(refused.length >= 2, refused.join('; '));
+    for (let i = problems.length - 1; i >= 0; i--) if (/\b401\b/.test(problems[i])) problems.splice(i, 1);
+    // With a police token (as the ledger panel keeps it for the session) the plan loads.
+    await page.evaluate((t) => sessionStorage.setItem('perimeter.token', t), POLICE_TOKEN);
+    await page.check('#posts-toggle');
+    await page.waitForSelector('#posts-count:not([data-count="0"])', { timeout: 30_000 });
+    assert.equal(Number(await page.locator('#posts-count').getAttribute('data-count')), posts.numberMatched);
+    // Every post in view: the rendered posts (deduplicated across the source's internal tiles) are all of them.
+    const b = posts.features.reduce((a, f) => [Math.min(a[0], f.geometry.coordinates[0]), Math.min(a[1], f.geometry.coordinates[1]), Math.max(a[2], f.geometry.coordinates[0]), Math.max(a[3], f.geometry.coordinates[1])], [180, 90, -180, -90]);
+    await page.evaluate((box) => window.__perimeter.map.fitBounds([[box[0], box[1]], [box[2], box[3]]], { padding: 40, duration: 0, maxZoom: 15 }), b);
+    await waitIdle();
+    const shown = await page.evaluate(async () => {
+      const map = window.__perimeter.map;
+      const ids = new Set(map.queryRenderedFeatures({ layers: ['posts'] }).map((f) => f.properties.id));
+      const lines = (await map.getSource('post-links').getData()).features.length;
+      return { posts: ids.size, lines, visible: map.getLayoutProperty('post-links', 'visibility') };
+    });
+    assert.deepEqual(shown, { posts: posts.numberMatched, lines: links.numberMatched, visible: 'visible' });
+    await page.screenshot({ path: join(ARTIFACTS, 'posts.png') });
+
+    // The post covering the most gates: click it.
+    const post = posts.features.reduce((a, f) => (f.properties.gates > a.properties.gates ? f : a));
+    const before = await page.locator('#check-result').getAttribute('data-state');
+    await jumpTo(post.geometry.coordinates, 16);
+    await waitIdle();
+    const px = await page.evaluate((lngLat) => window.__perimeter.map.project(lngLat), post.geometry.coordinates);
+    const box = await page.locator('#map canvas').boundingBox();
+    await page.mouse.click(box.x + px.x, box.y + px.y);
+    await page.waitForSelector('#post-details[data-post-id]');
+    const p = post.properties;
+    assert.equal(await page.locator('#post-details').getAttribute('data-post-id'), p.id);
+    assert.equal(await page.locator('#post-details .post-officer').textContent(), `责任民警：${p.officer}`);
+    assert.equal(await page.locator('#post-details .post-window').textContent(), `上学 ${p.morning} · 放学 ${p.afternoon}`);
+    const listed = await page.locator('#post-details .post-schools li').evaluateAll((lis) => lis.map((li) => li.dataset.schoolId));
+    assert.deepEqual(listed, p.school_ids);
+    // A click on a post is not a site check.
+    assert.equal(await page.locator('#check-result').getAttribute('data-state'), before);
+    await page.click('#lang-toggle');
+    assert.equal(await page.locator('#posts-section h2').textContent(), 'Guard posts');
+    assert.equal(await page.locator('#post-details .post-officer').textContent(), `Officer: ${p.officer}`);
+    await page.click('#lang-toggle');
+    await page.uncheck('#posts-toggle');
+    assert.equal(await page.evaluate(() => window.__perimeter.map.getLayoutProperty('posts', 'visibility')), 'none');
     assert.deepEqual(problems, []);
   });
 });

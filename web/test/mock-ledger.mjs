@@ -7,7 +7,14 @@ import { NEXT } from '../src/ledger.js';
 const TOKENS = {
   'mock-regulator': { name: 'regulator-desk', role: 'regulator' },
   'mock-viewer': { name: 'viewer-desk', role: 'viewer' },
+  'mock-police': { name: 'police-desk', role: 'police' },
 };
+
+/** Guard-post plans (the `posts` and `post_links` collections) need a police, analyst or admin token. */
+export function postsAllowed(req) {
+  const id = TOKENS[(req.headers.authorization ?? '').replace(/^Bearer /, '')];
+  return Boolean(id && ['police', 'analyst', 'admin'].includes(id.role));
+}
 
 export class LedgerError extends Error {
   constructor(status, code, message) {

@@ -6,6 +6,9 @@
 // PORT works too (0 picks a free port). --data DIR (or PERIMETER_MOCK_DATA) answers from DIR/schools.geojson,
 // venues.geojson, water.geojson and findings.geojson instead, e.g. a county made by `perimeter gen` and
 // scanned by `perimeter scan` (WGS84 GeoJSON), to try the page at scale; the rules stay the fixtures'.
+// Guard posts (`posts`, `post_links`): fixtures/posts.geojson and post_links.geojson, a small plan written
+// by hand in the server's shape (four posts at the fixture schools' gates and a police box, distances by
+// pyproj.Geod), or DIR/posts.geojson and DIR/post_links.geojson when given (else empty).
 //
 // Distances of /check are measured in a local metric frame (test/geo.mjs), not on the ellipsoid:
 // the real server is the reference; the mock only has to answer in the same shape.
@@ -16,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { GeoJSONVT } from '@maplibre/geojson-vt';
 import { fromGeojsonVt } from '@maplibre/vt-pbf';
 import { bboxOf, distanceToSchool, zoneAround } from './geo.mjs';
-import { LedgerError, mockLedger } from './mock-ledger.mjs';
+import { LedgerError, mockLedger, postsAllowed } from './mock-ledger.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DIST = join(here, '..', 'dist');
@@ -28,7 +31,8 @@ const argValue = (flag) => {
 const DATA_DIR = argValue('--data') ?? process.env.PERIMETER_MOCK_DATA;
 const layerFile = (name) => (DATA_DIR ? JSON.parse(readFileSync(join(DATA_DIR, name), 'utf8')) : fixture(name));
 
-const LAYERS = ['schools', 'venues', 'water', 'findings', 'buffers'];
+const LAYERS = ['schools', 'venues', 'water', 'findings', 'buffers', 'posts', 'post_links'];
+const postsFile = (name) => (!DATA_DIR ? fixture(name) : existsSync(join(DATA_DIR, name)) ? layerFile(name) : { features: [] });
 const NEAREST_SEARCH_M = 5000;
 const TILE_MAX_ZOOM = 16;
 
@@ -40,6 +44,8 @@ function loadData() {
     venues: layerFile('venues.geojson').features,
     water: layerFile('water.geojson').features,
     findings: layerFile('findings.geojson').features,
+    posts: postsFile('posts.geojson').features,
+    post_links: postsFile('post_links.geojson').features,
   };
   for (const s of collections.schools) s.properties.approximate ??= s.geometry.type === 'Point';
   const coveredLimit = (kind) => Math.max(0, ...rules.rules.filter((r) => r.schools.includes(kind)).map((r) => r.limit_m));
@@ -104,6 +110,8 @@ const FILTERS = {
   water: { kind: 'kind' },
   findings: { category: 'category', school_id: 'school_id', township: 'township', rule_id: 'rule_id', kind: 'feature_type' },
   buffers: { school_id: 'school_id' },
+  posts: {},
+  post_links: { school_id: 'school_id' },
 };
 
 function items(url, name) {
@@ -245,6 +253,7 @@ function route(req, res) {
   if (parts[0] === 'check' && parts.length === 1) return sendJson(res, 200, check(url));
   if (parts[0] === 'collections' && parts.length === 3 && parts[2] === 'items') {
     if (!LAYERS.includes(parts[1])) throw new HttpError(404, 'not_found', `no collection '${parts[1]}'`);
+    if (['posts', 'post_links'].includes(parts[1]) && !postsAllowed(req)) throw new HttpError(401, 'unauthorized', 'guard-post plans need a police, analyst or admin token');
     return sendJson(res, 200, items(url, parts[1]), 'application/geo+json');
   }
   if (parts[0] === 'tiles' && (parts.length === 2 || parts.length === 5)) {

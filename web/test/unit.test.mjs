@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { filterFindings, findingsCsv, findingsGeoJson, formatMetres, searchSchools } from '../src/export.js';
 import { KEYS } from '../src/i18n.js';
+import { listOf, postDetails } from '../src/posts.js';
 import { distanceToSchool, siteOutside, zoneAround } from './geo.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -135,4 +136,64 @@ test('ledger panel helpers: the workflow table, filters and status colours', asy
   assert.equal(expr.length, 3 + 2 * Object.keys(STATUS_COLOURS).length);
   assert.equal(expr[expr.indexOf('verified') + 1], '#2e7d32');
   assert.equal(expr.at(-1), '#757575');
+});
+
+// ---------- guard posts ----------
+
+test('postDetails: schools with their covered gates from GeoJSON items (arrays)', () => {
+  const posts = json('fixtures', 'posts.geojson').features;
+  const links = json('fixtures', 'post_links.geojson').features;
+  assert.deepEqual(postDetails(posts[0], links), {
+    id: 'P001',
+    kind: 'gate',
+    fixed: false,
+    officer: 'O001',
+    morning: '07:20-08:00',
+    afternoon: '16:00-16:50',
+    gates: 2,
+    covered_weight: 800,
+    schools: [
+      {
+        id: 'S01',
+        name: '城关镇第一小学',
+        gates: [
+          { gate: 'S01-G1', approximate: false, distance_m: 0 },
+          { gate: 'S01-G2', approximate: false, distance_m: 250.45 },
+        ],
+      },
+    ],
+  });
+  // A school without gates: its point stands in, no gate name.
+  assert.deepEqual(postDetails(posts[3], links).schools[0].gates, [{ gate: null, approximate: true, distance_m: 0 }]);
+});
+
+test('postDetails: vector-tile properties (joined strings); a responsible school without links', () => {
+  const post = { id: 'P9', kind: 'user', fixed: true, officer: 'O007', morning: '07:50-08:30', afternoon: '16:30-17:20', gates: 1, covered_weight: 200.5, schools: '甲小学、乙幼儿园', school_ids: 'S1,S2' };
+  const links = [{ properties: { post: 'P9', school_id: 'S1', gate: '北门', approximate: false, distance_m: 120.25 } }, { properties: { post: 'P8', school_id: 'S2', gate: 'x', distance_m: 1 } }];
+  const d = postDetails({ properties: post }, links);
+  assert.deepEqual(d.schools, [
+    { id: 'S1', name: '甲小学', gates: [{ gate: '北门', approximate: false, distance_m: 120.25 }] },
+    { id: 'S2', name: '乙幼儿园', gates: [] },
+  ]);
+  assert.equal(d.fixed, true);
+  assert.deepEqual(listOf('', ','), []);
+  assert.deepEqual(listOf(null), []);
+  assert.deepEqual(listOf(['a', 'b']), ['a', 'b']);
+});
+
+test('mock guard posts: counts, weights and distances agree with the links', () => {
+  const posts = json('fixtures', 'posts.geojson').features;
+  const links = json('fixtures', 'post_links.geojson').features;
+  assert.equal(posts.length, 4);
+  assert.equal(links.length, 5);
+  for (const p of posts) {
+    const mine = links.filter((l) => l.properties.post === p.id);
+    assert.equal(p.properties.gates, mine.length, p.id);
+    assert.equal(p.properties.covered_weight, mine.reduce((a, l) => a + l.properties.weight, 0), p.id);
+    for (const l of mine) {
+      assert.deepEqual(l.geometry.coordinates[0], p.geometry.coordinates, l.id);
+      const local = distanceToSchool(l.geometry.coordinates[0], { type: 'Point', coordinates: l.geometry.coordinates[1] }).metres;
+      assert.ok(Math.abs(local - l.properties.distance_m) < 0.5, `${l.id}: ${local} vs ${l.properties.distance_m}`);
+    }
+  }
 });

@@ -361,6 +361,7 @@ pub async fn items(
         return super::ledger::items(state, headers, q).await;
     }
     let c = collection_id(&name)?;
+    crate::http::guard_posts::check_access(&state, &headers, &[c])?;
     let raw = params(q)?;
     let query = parse_items_query(state.published(), c, &raw)?;
     let base = base_url(&headers);
@@ -381,6 +382,7 @@ pub async fn item(
         return super::ledger::item(state, headers, item).await;
     }
     let c = collection_id(&name)?;
+    crate::http::guard_posts::check_access(&state, &headers, &[c])?;
     let p = state.published();
     let k = p.find(c, &item).ok_or_else(|| {
         ApiError::not_found(format!("no item '{item}' in collection '{}'", c.as_str()))

@@ -11,6 +11,7 @@ use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
 use super::{base_url, check_format, json, param, params, respond, Params};
+use crate::http::collections::CollectionId;
 use crate::http::error::ApiError;
 use crate::http::openapi;
 use crate::http::AppState;
@@ -41,12 +42,13 @@ pub async fn landing(
     }
     check_format(&q)?;
     let base = base_url(&headers);
+    let names: Vec<&str> = CollectionId::ALL.iter().map(|c| c.as_str()).collect();
     let mut links = vec![
         json!({"href": format!("{base}/"), "rel": "self", "type": "application/json", "title": "this document"}),
         json!({"href": format!("{base}/api"), "rel": "service-desc", "type": openapi::CONTENT_TYPE, "title": "the API definition (OpenAPI 3.0)"}),
         json!({"href": format!("{base}/conformance"), "rel": "conformance", "type": "application/json", "title": "conformance classes"}),
-        json!({"href": format!("{base}/collections"), "rel": "data", "type": "application/json", "title": "collections: schools, venues, water, findings, buffers"}),
-        json!({"href": format!("{base}/tiles/schools,venues,water,findings,buffers"), "rel": "tiles", "type": "application/json", "title": "vector tiles of every layer (TileJSON)"}),
+        json!({"href": format!("{base}/collections"), "rel": "data", "type": "application/json", "title": format!("collections: {}", names.join(", "))}),
+        json!({"href": format!("{base}/tiles/{}", names.join(",")), "rel": "tiles", "type": "application/json", "title": "vector tiles of every layer (TileJSON)"}),
     ];
     if web {
         links.push(json!({"href": format!("{base}/map/"), "rel": "alternate", "type": "text/html", "title": "web map"}));

@@ -60,10 +60,12 @@ pub fn parse_tile(z: &str, x: &str, y: &str) -> Result<TileId, ApiError> {
 /// `GET /tiles/{layers}/{z}/{x}/{y}`: the tile, 204 when it is empty.
 pub async fn tile(
     State(state): State<AppState>,
+    headers: HeaderMap,
     p: Result<Path<(String, String, String, String)>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let (layers, z, x, y) = path(p)?;
     let layers = parse_layers(&layers)?;
+    crate::http::guard_posts::check_access(&state, &headers, &layers)?;
     let tile = parse_tile(&z, &x, &y)?;
     let st = state.clone();
     let ls = layers.clone();
@@ -83,6 +85,7 @@ pub async fn tilejson(
     p: Result<Path<String>, PathRejection>,
 ) -> Result<Response, ApiError> {
     let layers = parse_layers(&path(p)?)?;
+    crate::http::guard_posts::check_access(&state, &headers, &layers)?;
     let doc = tilejson_doc(
         state.published(),
         &layers,
