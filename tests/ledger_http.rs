@@ -365,6 +365,70 @@ async fn collection_diff_and_exports() {
         fc["features"][0]["geometry"]["coordinates"],
         serde_json::json!([112.501, 33.503])
     );
+    assert_eq!(
+        (fc["numberMatched"].clone(), fc["numberReturned"].clone()),
+        (2.into(), 2.into())
+    );
+    // OGC paging: one item per page, the next link leads to the other; bbox selects by the point.
+    let all: Vec<serde_json::Value> = fc["features"].as_array().unwrap().clone();
+    let page1 = get_as(&s, "/collections/ledger-problems/items?limit=1", ADMIN)
+        .await
+        .json();
+    assert_eq!(
+        (
+            page1["numberMatched"].clone(),
+            page1["numberReturned"].clone()
+        ),
+        (2.into(), 1.into())
+    );
+    assert_eq!(page1["features"][0]["id"], all[0]["id"]);
+    let next = page1["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["rel"] == "next")
+        .and_then(|l| l["href"].as_str())
+        .expect("a next link")
+        .to_string();
+    let next = next
+        .split_once("/collections/")
+        .map(|(_, r)| format!("/collections/{r}"))
+        .unwrap();
+    let page2 = get_as(&s, &next, ADMIN).await.json();
+    assert_eq!(page2["features"][0]["id"], all[1]["id"]);
+    assert!(page2["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| l["rel"] != "next"));
+    let b = [112.5005, 33.5025, 112.5015, 33.5035];
+    let want = all
+        .iter()
+        .filter(|f| {
+            let c = &f["geometry"]["coordinates"];
+            let (x, y) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+            x >= b[0] && x <= b[2] && y >= b[1] && y <= b[3]
+        })
+        .count();
+    assert!(want >= 1);
+    let uri = format!(
+        "/collections/ledger-problems/items?bbox={},{},{},{}",
+        b[0], b[1], b[2], b[3]
+    );
+    assert_eq!(get_as(&s, &uri, ADMIN).await.json()["numberMatched"], want);
+    let far = get_as(&s, "/collections/ledger-problems/items?bbox=0,0,1,1", ADMIN)
+        .await
+        .json();
+    assert_eq!(far["numberMatched"], 0);
+    for bad in ["limit=0", "limit=10001", "offset=-1", "bbox=1,2,3"] {
+        let r = get_as(
+            &s,
+            &format!("/collections/ledger-problems/items?{bad}"),
+            ADMIN,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
     let water = get_as(&s, "/ledger/problems?type=water&f=json", ADMIN)
         .await
         .json();

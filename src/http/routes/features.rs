@@ -142,7 +142,7 @@ pub fn parse_bbox(s: &str) -> Result<[f64; 4], ApiError> {
     Ok(b)
 }
 
-fn parse_count(p: &Params, name: &str, default: usize) -> Result<usize, ApiError> {
+pub(crate) fn parse_count(p: &Params, name: &str, default: usize) -> Result<usize, ApiError> {
     match param(p, name) {
         None => Ok(default),
         Some(v) => v.trim().parse::<usize>().map_err(|_| {
@@ -285,7 +285,7 @@ pub fn parse_items_query(
 }
 
 /// The query string of a page link: the request's own parameters with `limit` and `offset` replaced.
-fn page_query(q: &Params, limit: usize, offset: usize) -> String {
+pub(crate) fn page_query(q: &Params, limit: usize, offset: usize) -> String {
     let mut parts: Vec<String> = q
         .iter()
         .filter(|(k, _)| k != "limit" && k != "offset")

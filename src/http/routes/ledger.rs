@@ -379,12 +379,62 @@ pub fn collection(state: &AppState, headers: &HeaderMap) -> Result<Response, Api
 
 /// `GET /collections/ledger-problems/items`: the same as `/ledger/problems` (all problems; filters as
 /// there).
+///
+/// An OGC API page: the filters of `/ledger/problems`, `bbox` (on the problem's point), `limit` (1…10 000,
+/// default 100) and `offset`, with `numberMatched`, `numberReturned` and `self`/`next`/`prev` links.
 pub async fn items(
     state: AppState,
     headers: HeaderMap,
     q: Result<Query<Params>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    problems(State(state), headers, q).await
+    use super::features::{page_query, parse_bbox, parse_count, DEFAULT_LIMIT, MAX_LIMIT};
+    let (l, _) = reader(&state, &headers)?;
+    let q = params(q)?;
+    let f = filter(&q)?;
+    if let Some(other) = param(&q, "f").filter(|f| *f != "geojson" && *f != "json") {
+        return Err(ApiError::bad_request(format!("f={other}: json or geojson")));
+    }
+    let limit = parse_count(&q, "limit", DEFAULT_LIMIT)?;
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(ApiError::bad_request(format!(
+            "limit must be between 1 and {MAX_LIMIT} (got {limit})"
+        )));
+    }
+    let offset = parse_count(&q, "offset", 0)?;
+    let bbox = param(&q, "bbox").map(parse_bbox).transpose()?;
+    let list = with_store(l, move |s| s.problems(&f, today()).map_err(ledger_error)).await?;
+    let inside = |p: &ledger::Problem| {
+        bbox.is_none_or(|b| p.lon >= b[0] && p.lon <= b[2] && p.lat >= b[1] && p.lat <= b[3])
+    };
+    let matched: Vec<ledger::Problem> = list.into_iter().filter(inside).collect();
+    let total = matched.len();
+    let page: Vec<ledger::Problem> = matched.into_iter().skip(offset).take(limit).collect();
+    let base = base_url(&headers);
+    let href = |offset: usize| {
+        format!(
+            "{base}/collections/{COLLECTION}/items?{}",
+            page_query(&q, limit, offset)
+        )
+    };
+    let mut links = vec![
+        json!({"href": href(offset), "rel": "self", "type": GEOJSON, "title": "this page"}),
+        json!({"href": format!("{base}/collections/{COLLECTION}"), "rel": "collection", "type": "application/json"}),
+    ];
+    if offset.saturating_add(page.len()) < total {
+        links.push(json!({"href": href(offset + page.len()), "rel": "next", "type": GEOJSON, "title": "next page"}));
+    }
+    if offset > 0 {
+        let prev = offset.saturating_sub(limit).min(total.saturating_sub(1));
+        links.push(
+            json!({"href": href(prev), "rel": "prev", "type": GEOJSON, "title": "previous page"}),
+        );
+    }
+    let mut fc = ledger::export::geojson(&page);
+    fc["numberMatched"] = json!(total);
+    fc["numberReturned"] = json!(page.len());
+    fc["links"] = json!(links);
+    let body = serde_json::to_vec(&fc).map_err(ApiError::internal)?;
+    Ok(respond(body, GEOJSON))
 }
 
 /// `GET /collections/ledger-problems/items/{id}`: one problem as a GeoJSON Feature, its version as ETag.
