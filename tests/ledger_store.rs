@@ -2,7 +2,11 @@
 //! atomic changes, the append-only audit trail, reopening, diffs, overdue lists, summaries, migrations.
 
 use perimeter::ledger::time::parse_date;
+use std::path::PathBuf;
+
 use perimeter::ledger::{Change, Ledger, LedgerError, Observation, ProblemFilter, StepError};
+
+mod pg_support;
 
 fn obs(school: &str, kind: &str, feature: &str, rule: &str, d: f64) -> Observation {
     Observation {
@@ -38,15 +42,75 @@ fn ch(status: Option<&str>, note: Option<&str>) -> Change {
     }
 }
 
-fn open() -> (tempfile::TempDir, Ledger) {
-    let dir = tempfile::tempdir().unwrap();
-    let l = Ledger::open(&dir.path().join("sub/ledger.db")).unwrap();
-    (dir, l)
+/// Where a test's store is: a file in a directory of its own, or a new PostgreSQL database (see
+/// tests/pg_support). The core cases run on both.
+enum Store {
+    File(tempfile::TempDir),
+    Postgres(String),
+}
+
+impl Store {
+    fn sqlite() -> Store {
+        Store::File(tempfile::tempdir().unwrap())
+    }
+
+    fn postgres(name: &str) -> Store {
+        Store::Postgres(pg_support::database(name))
+    }
+
+    /// The location as `--ledger` takes it: a path, or a URL.
+    fn location(&self) -> PathBuf {
+        match self {
+            Store::File(dir) => dir.path().join("sub/ledger.db"),
+            Store::Postgres(url) => PathBuf::from(url),
+        }
+    }
+
+    fn open(&self) -> Ledger {
+        let l = Ledger::open(&self.location()).unwrap();
+        assert_eq!(l.is_postgres(), matches!(self, Store::Postgres(_)));
+        l
+    }
+
+    /// SQL making the store look as if a newer program (schema version 7) wrote it.
+    fn newer_schema_sql(&self) -> &'static str {
+        match self {
+            Store::File(_) => "PRAGMA user_version = 7",
+            Store::Postgres(_) => {
+                "UPDATE perimeter_meta SET value = 7 WHERE key = 'schema_version'"
+            }
+        }
+    }
 }
 
 #[test]
 fn identities_diffs_and_reopening() {
-    let (dir, mut l) = open();
+    let store = Store::sqlite();
+    // The file runs in WAL mode with synchronous = FULL.
+    let l = store.open();
+    let mode: String = l
+        .connection()
+        .unwrap()
+        .pragma_query_value(None, "journal_mode", |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let sync: i64 = l
+        .connection()
+        .unwrap()
+        .pragma_query_value(None, "synchronous", |r| r.get(0))
+        .unwrap();
+    assert_eq!(sync, 2, "synchronous = FULL");
+    drop(l);
+    identities_diffs_and_reopening_on(&store);
+}
+
+#[test]
+fn identities_diffs_and_reopening_postgres() {
+    identities_diffs_and_reopening_on(&Store::postgres("identities"));
+}
+
+fn identities_diffs_and_reopening_on(store: &Store) {
+    let mut l = store.open();
     let scan1 = vec![
         obs("S1", "venue", "V1", "ktv_200", 120.0),
         obs("S1", "venue", "V2", "ktv_200", 80.0),
@@ -163,31 +227,15 @@ fn identities_diffs_and_reopening() {
         ("scan 2", Some("verified"), Some("open"))
     );
 
-    // Reopening the file keeps everything; the schema is at version 1.
+    // Reopening the store keeps everything; the schema is at version 1.
     drop(l);
-    let l = Ledger::open(&dir.path().join("sub/ledger.db")).unwrap();
+    let mut l = store.open();
     assert_eq!(l.scans().unwrap().len(), 2);
-    let v: i64 = l
-        .connection()
-        .pragma_query_value(None, "user_version", |r| r.get(0))
-        .unwrap();
-    assert_eq!(v, 1);
-    let mode: String = l
-        .connection()
-        .pragma_query_value(None, "journal_mode", |r| r.get(0))
-        .unwrap();
-    assert_eq!(mode, "wal");
-    let sync: i64 = l
-        .connection()
-        .pragma_query_value(None, "synchronous", |r| r.get(0))
-        .unwrap();
-    assert_eq!(sync, 2, "synchronous = FULL");
+    assert_eq!(l.schema_version().unwrap(), 1);
     // A store from a newer program is refused.
-    l.connection()
-        .pragma_update(None, "user_version", 7)
-        .unwrap();
+    l.execute_sql(store.newer_schema_sql()).unwrap();
     drop(l);
-    let e = Ledger::open(&dir.path().join("sub/ledger.db")).unwrap_err();
+    let e = Ledger::open(&store.location()).unwrap_err();
     assert_eq!(
         e.to_string(),
         "the ledger's schema is version 7, newer than this program knows (1)"
@@ -196,7 +244,16 @@ fn identities_diffs_and_reopening() {
 
 #[test]
 fn workflow_refusals_are_atomic_and_audited() {
-    let (_dir, mut l) = open();
+    workflow_refusals_are_atomic_and_audited_on(&Store::sqlite());
+}
+
+#[test]
+fn workflow_refusals_are_atomic_and_audited_postgres() {
+    workflow_refusals_are_atomic_and_audited_on(&Store::postgres("workflow"));
+}
+
+fn workflow_refusals_are_atomic_and_audited_on(store: &Store) {
+    let mut l = store.open();
     l.record_scan(
         "national",
         &[],
@@ -373,22 +430,34 @@ fn workflow_refusals_are_atomic_and_audited() {
         ]
     );
     // Append-only: the store itself refuses to rewrite or delete history.
-    let e = l
-        .connection()
-        .execute("UPDATE audit SET actor = 'someone else'", [])
-        .unwrap_err();
-    assert!(e.to_string().contains("append-only"), "{e}");
-    let e = l.connection().execute("DELETE FROM audit", []).unwrap_err();
-    assert!(e.to_string().contains("append-only"), "{e}");
+    for sql in [
+        "UPDATE audit SET actor = 'someone else'",
+        "DELETE FROM audit",
+    ] {
+        let e = l.execute_sql(sql).unwrap_err();
+        assert!(e.to_string().contains("append-only"), "{sql}: {e}");
+    }
+    if l.is_postgres() {
+        let e = l.execute_sql("TRUNCATE audit").unwrap_err();
+        assert!(e.to_string().contains("append-only"), "TRUNCATE: {e}");
+    }
     assert_eq!(l.audit_all().unwrap().len(), 9);
 }
 
 #[test]
 fn two_connections_to_one_file_never_lose_an_update() {
+    two_connections_never_lose_an_update(&Store::sqlite());
+}
+
+#[test]
+fn two_connections_to_one_database_never_lose_an_update() {
+    two_connections_never_lose_an_update(&Store::postgres("concurrent"));
+}
+
+fn two_connections_never_lose_an_update(store: &Store) {
     // As when the command line writes while the server runs: separate connections, separate threads.
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ledger.db");
-    let mut l = Ledger::open(&path).unwrap();
+    let path = store.location();
+    let mut l = store.open();
     l.record_scan(
         "national",
         &[],

@@ -24,7 +24,8 @@ pub struct LedgerArgs {
 
 #[derive(Debug, Clone, Args)]
 pub struct StoreArgs {
-    /// The ledger file (SQLite), relative to the working directory.
+    /// The ledger file (SQLite), relative to the working directory, or a PostgreSQL database's URL
+    /// (`postgres://user:pass@host:port/db`, no TLS).
     #[arg(long, value_name = "PATH", default_value = DEFAULT_PATH, global = true)]
     pub ledger: PathBuf,
     /// Machine-readable output (JSON).
@@ -160,16 +161,18 @@ pub enum LedgerCommand {
 
 fn fail(e: LedgerError) -> Failure {
     match e {
-        LedgerError::Sqlite(_) | LedgerError::Open { .. } | LedgerError::CreateDir { .. } => {
-            Failure::internal(e)
-        }
+        LedgerError::Sqlite(_)
+        | LedgerError::Postgres(_)
+        | LedgerError::Open { .. }
+        | LedgerError::OpenPostgres { .. }
+        | LedgerError::CreateDir { .. } => Failure::internal(e),
         _ => Failure::input(e),
     }
 }
 
 /// Opens an existing ledger (reading commands do not create one).
 fn open_existing(path: &Path) -> Result<Ledger, Failure> {
-    if !path.is_file() {
+    if ledger::postgres::url_of(path).is_none() && !path.is_file() {
         return Err(Failure::input(anyhow!(
             "no ledger at {} (record a scan first: perimeter scan … --ledger {})",
             path.display(),

@@ -26,7 +26,8 @@ pub struct ScanArgs {
     /// How many schools the printed table shows (worst first).
     #[arg(long, default_value_t = 15)]
     pub top: usize,
-    /// Record this scan in the ledger at this path (created on first use; see `perimeter ledger`).
+    /// Record this scan in the ledger at this path (created on first use; see `perimeter ledger`), or in
+    /// the PostgreSQL database at this URL (`postgres://user:pass@host:port/db`).
     #[arg(long, value_name = "PATH")]
     pub ledger: Option<PathBuf>,
 }
@@ -97,7 +98,7 @@ pub fn run(args: ScanArgs) -> Result<(), Failure> {
     if let (Some(path), Some(o)) = (&args.ledger, recorded) {
         println!(
             "ledger {}: scan {} — {} new, {} persisting, {} gone (proposed for verification), {} reopened",
-            path.display(),
+            crate::ledger::postgres::shown(path),
             o.scan,
             o.new,
             o.persisting,

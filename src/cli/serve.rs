@@ -36,7 +36,8 @@ pub struct ServeArgs {
     /// Longest a request may take, seconds (then 503).
     #[arg(long, default_value_t = 30)]
     pub timeout: u64,
-    /// Serve the ledger at this path under /ledger/ (created on first use).
+    /// Serve the ledger at this path under /ledger/ (created on first use), or in the PostgreSQL
+    /// database at this URL (`postgres://user:pass@host:port/db`).
     #[arg(long, value_name = "PATH")]
     pub ledger: Option<PathBuf>,
     /// API tokens file (TOML with SHA-256 hashes and roles) for the ledger's routes and guard-post plans.
@@ -180,7 +181,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
     if let Some((l, p)) = ledger {
         println!(
             "ledger {} under /ledger/ ({} token(s))",
-            p.display(),
+            crate::ledger::postgres::shown(&p),
             tokens.len()
         );
         let checksums = crate::ledger::input_checksums(&inputs.files()).map_err(Failure::input)?;

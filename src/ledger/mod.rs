@@ -1,7 +1,8 @@
 //! The ledger (两个清单): durable problem and rectification lists, the scans that fed them, an
 //! append-only audit trail, diffs between scans, and API tokens with roles.
 //!
-//! The store is one SQLite file ([`Ledger::open`], default [`DEFAULT_PATH`]). Problems are keyed by a
+//! The store is one SQLite file ([`Ledger::open`], default [`DEFAULT_PATH`]), or a PostgreSQL database
+//! given by URL (`postgres://user:pass@host:port/db`) for a shared deployment. Problems are keyed by a
 //! stable identity — school id, feature type, feature id, rule id — so the same hazard found by later
 //! scans is the same problem; a problem missing from the latest scan is *gone* (proposed for
 //! verification) but never closed by a scan. Status changes follow [`workflow`].
@@ -10,8 +11,10 @@
 //! [`crate::export`], outside the pure domain core.
 
 pub mod export;
+pub mod postgres;
 pub mod roles;
 pub mod schema;
+mod sqlite;
 pub mod store;
 pub mod time;
 pub mod workflow;
@@ -39,6 +42,12 @@ pub enum LedgerError {
         path: String,
         source: rusqlite::Error,
     },
+    #[error("ledger {url}: {}", pg_message(source))]
+    OpenPostgres {
+        /// The URL with its password masked.
+        url: String,
+        source: ::postgres::Error,
+    },
     #[error("ledger {path}: cannot create its directory: {source}")]
     CreateDir {
         path: String,
@@ -62,6 +71,21 @@ pub enum LedgerError {
     Invalid(String),
     #[error("ledger storage: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("ledger storage: {}", pg_message(.0))]
+    Postgres(#[from] ::postgres::Error),
+}
+
+/// A PostgreSQL error with its causes (the client's own message is only "db error" or "error
+/// connecting to server").
+fn pg_message(e: &::postgres::Error) -> String {
+    let mut s = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        s.push_str(": ");
+        s.push_str(&c.to_string());
+        cause = c.source();
+    }
+    s
 }
 
 /// The ledger's view of a scan's findings. A venue is identified by its licence (统一社会信用代码) when

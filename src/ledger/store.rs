@@ -1,15 +1,20 @@
 //! The store: scans, problems with their rectification fields, sightings (which scan saw which
 //! problem), and the audit trail. Every change is one transaction.
+//!
+//! [`Ledger`] holds one of two backends — an SQLite file ([`super::sqlite`]) or a PostgreSQL database
+//! ([`super::postgres`]) — which do the storing; validation, the workflow's checks, filters, diffs and
+//! summaries are shared here, so both behave the same.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
 use serde::Serialize;
 
+use super::postgres::{self as pg, PgStore};
+use super::sqlite::SqliteStore;
 use super::time::{format_date, now_rfc3339, parse_date};
 use super::workflow::{check_step, Status};
-use super::{schema, LedgerError, MAX_TEXT_CHARS, MAX_UNIT_CHARS};
+use super::{LedgerError, MAX_TEXT_CHARS, MAX_UNIT_CHARS};
 
 /// One input file of a scan and its SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -46,7 +51,7 @@ pub struct Observation {
 }
 
 impl Observation {
-    fn key(&self) -> (&str, &str, &str, &str) {
+    pub(crate) fn key(&self) -> (&str, &str, &str, &str) {
         (
             &self.school_id,
             &self.feature_type,
@@ -172,7 +177,12 @@ pub struct SummaryRow {
 
 /// The ledger store.
 pub struct Ledger {
-    conn: Connection,
+    backend: Backend,
+}
+
+enum Backend {
+    Sqlite(SqliteStore),
+    Postgres(PgStore),
 }
 
 impl std::fmt::Debug for Ledger {
@@ -181,51 +191,26 @@ impl std::fmt::Debug for Ledger {
     }
 }
 
-const PROBLEM_COLUMNS: &str = "id, school_id, school_name, township, feature_type, feature_id, \
-    feature_name, category, rule_id, distance_m, lon, lat, first_scan, last_scan, first_seen, \
-    last_seen, status, unit, measure, deadline, supervised, dispute_reason, closed_at, version";
+/// The problem columns in the order [`Problem`] is read from a row, the same in both backends.
+pub(crate) const PROBLEM_COLUMNS: &str = "id, school_id, school_name, township, feature_type, \
+    feature_id, feature_name, category, rule_id, distance_m, lon, lat, first_scan, last_scan, \
+    first_seen, last_seen, status, unit, measure, deadline, supervised, dispute_reason, closed_at, \
+    version";
 
-fn problem_row(r: &Row<'_>, latest: i64, today: i64) -> rusqlite::Result<Problem> {
-    let status: String = r.get(16)?;
-    let deadline: Option<String> = r.get(19)?;
-    let last_scan: i64 = r.get(13)?;
-    let pending = status
+/// Whether a problem is gone and overdue, from its stored fields.
+pub(crate) fn finish_problem(mut p: Problem, latest: i64, today: i64) -> Problem {
+    let pending = p
+        .status
         .parse::<Status>()
         .map(Status::is_pending)
         .unwrap_or(false);
-    let overdue = pending
-        && deadline
+    p.overdue = pending
+        && p.deadline
             .as_deref()
             .and_then(parse_date)
             .is_some_and(|d| d < today);
-    Ok(Problem {
-        id: r.get(0)?,
-        school_id: r.get(1)?,
-        school_name: r.get(2)?,
-        township: r.get(3)?,
-        feature_type: r.get(4)?,
-        feature_id: r.get(5)?,
-        feature_name: r.get(6)?,
-        category: r.get(7)?,
-        rule_id: r.get(8)?,
-        distance_m: r.get(9)?,
-        lon: r.get(10)?,
-        lat: r.get(11)?,
-        first_scan: r.get(12)?,
-        last_scan,
-        first_seen: r.get(14)?,
-        last_seen: r.get(15)?,
-        status,
-        unit: r.get(17)?,
-        measure: r.get(18)?,
-        deadline,
-        supervised: r.get(20)?,
-        dispute_reason: r.get(21)?,
-        closed_at: r.get(22)?,
-        version: r.get(23)?,
-        gone: last_scan < latest,
-        overdue,
-    })
+    p.gone = p.last_scan < latest;
+    p
 }
 
 fn text_field(name: &str, v: &Option<String>, max: usize) -> Result<Option<String>, LedgerError> {
@@ -243,61 +228,163 @@ fn text_field(name: &str, v: &Option<String>, max: usize) -> Result<Option<Strin
     Ok(Some(s.to_string()))
 }
 
-/// Who made a change, when, with which note: shared by the audit entries of one change.
-struct Stamp<'a> {
-    at: &'a str,
-    actor: &'a str,
-    note: Option<&'a str>,
+/// A [`Change`] checked and normalised, before it meets the stored problem.
+#[derive(Debug, Clone)]
+pub(crate) struct ValidChange {
+    pub status: Option<Status>,
+    pub note: Option<String>,
+    pub unit: Option<String>,
+    pub measure: Option<String>,
+    pub deadline: Option<String>,
+    pub supervised: Option<bool>,
+    pub actor: String,
+    pub expected_version: Option<i64>,
 }
 
-fn audit(
-    tx: &Transaction<'_>,
-    problem: i64,
-    stamp: &Stamp<'_>,
-    field: &str,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT INTO audit (problem_id, at, actor, field, from_value, to_value, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![problem, stamp.at, stamp.actor, field, from, to, stamp.note],
-    )?;
-    Ok(())
+/// What a change does to one stored problem: the new values (`None`: unchanged) and one audit entry per
+/// changed field, in the order they are written. Empty `audits`: nothing changes (the version stays).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Edit {
+    pub unit: Option<String>,
+    pub measure: Option<String>,
+    pub deadline: Option<String>,
+    pub supervised: Option<bool>,
+    /// The new status, with the dispute reason to keep (`None`: the old one) and `closed_at`.
+    pub status: Option<(Status, Option<String>, Option<String>)>,
+    pub at: String,
+    pub audits: Vec<(&'static str, Option<String>, Option<String>)>,
+}
+
+impl ValidChange {
+    /// Checks the version and the workflow step against the problem as stored (read under the write
+    /// lock) and works out the edit.
+    pub(crate) fn edit(&self, current: &Problem) -> Result<Edit, LedgerError> {
+        if let Some(expected) = self.expected_version {
+            if expected != current.version {
+                return Err(LedgerError::VersionConflict {
+                    id: current.id,
+                    expected,
+                    current: current.version,
+                });
+            }
+        }
+        let from_status = current.status();
+        let has_unit = self.unit.is_some() || current.unit.is_some();
+        if let Some(to) = self.status {
+            check_step(from_status, to, self.note.as_deref(), has_unit)?;
+        }
+        let at = now_rfc3339();
+        let mut e = Edit {
+            at: at.clone(),
+            ..Edit::default()
+        };
+        let fields = [
+            ("unit", &current.unit, &self.unit, &mut e.unit),
+            ("measure", &current.measure, &self.measure, &mut e.measure),
+            (
+                "deadline",
+                &current.deadline,
+                &self.deadline,
+                &mut e.deadline,
+            ),
+        ];
+        for (field, old, new, slot) in fields {
+            let Some(new) = new else { continue };
+            if old.as_deref() == Some(new.as_str()) {
+                continue;
+            }
+            *slot = Some(new.clone());
+            e.audits.push((field, old.clone(), Some(new.clone())));
+        }
+        if let Some(s) = self.supervised.filter(|&s| s != current.supervised) {
+            e.supervised = Some(s);
+            e.audits.push((
+                "supervised",
+                Some(current.supervised.to_string()),
+                Some(s.to_string()),
+            ));
+        }
+        if let Some(to) = self.status {
+            let reason = (to == Status::Disputed)
+                .then(|| self.note.clone())
+                .flatten();
+            let closed = (to == Status::Verified).then(|| at.clone());
+            e.status = Some((to, reason, closed));
+            e.audits.push((
+                "status",
+                Some(from_status.as_str().to_string()),
+                Some(to.as_str().to_string()),
+            ));
+        }
+        Ok(e)
+    }
+}
+
+/// A scan to record: its time, rules, inputs (JSON) and one observation per identity (the nearest).
+pub(crate) struct NewScan<'a> {
+    pub at: String,
+    pub rules: &'a str,
+    pub inputs_json: String,
+    pub observations: Vec<&'a Observation>,
 }
 
 impl Ledger {
     /// Opens the store at `path`, creating it (and its directory) on first use and migrating its schema.
+    /// A `path` written `postgres://user:pass@host:port/db` (or `postgresql://…`) opens that PostgreSQL
+    /// database instead (see [`pg::url_of`]).
     pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| LedgerError::CreateDir {
-                path: path.display().to_string(),
-                source,
-            })?;
+        if let Some(url) = pg::url_of(path) {
+            return Ledger::open_postgres(url);
         }
-        let mut conn = Connection::open(path).map_err(|source| LedgerError::Open {
-            path: path.display().to_string(),
-            source,
-        })?;
-        schema::prepare(&mut conn).map_err(|e| match e {
-            LedgerError::Sqlite(source) => LedgerError::Open {
-                path: path.display().to_string(),
-                source,
-            },
-            e => e,
-        })?;
-        Ok(Ledger { conn })
+        Ok(Ledger {
+            backend: Backend::Sqlite(SqliteStore::open(path)?),
+        })
     }
 
-    /// The underlying connection (for checks such as `PRAGMA integrity_check`).
-    pub fn connection(&self) -> &Connection {
-        &self.conn
+    /// Opens the PostgreSQL database at `url` (no TLS), creating and migrating the ledger's tables.
+    pub fn open_postgres(url: &str) -> Result<Ledger, LedgerError> {
+        Ok(Ledger {
+            backend: Backend::Postgres(PgStore::open(url)?),
+        })
+    }
+
+    /// The SQLite connection (for checks such as `PRAGMA integrity_check`); `None` on PostgreSQL.
+    pub fn connection(&self) -> Option<&rusqlite::Connection> {
+        match &self.backend {
+            Backend::Sqlite(s) => Some(s.connection()),
+            Backend::Postgres(_) => None,
+        }
+    }
+
+    /// Whether the store is a PostgreSQL database.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.backend, Backend::Postgres(_))
+    }
+
+    /// Runs one SQL statement directly on the store, returning the rows it changed (maintenance and
+    /// checks: the triggers keeping the audit trail append-only refuse it there too).
+    pub fn execute_sql(&mut self, sql: &str) -> Result<u64, LedgerError> {
+        match &mut self.backend {
+            Backend::Sqlite(s) => s.execute_sql(sql),
+            Backend::Postgres(p) => p.execute_sql(sql),
+        }
+    }
+
+    /// The schema version the store is at (`PRAGMA user_version` in SQLite, the `schema_version` row of
+    /// `perimeter_meta` in PostgreSQL).
+    pub fn schema_version(&self) -> Result<i64, LedgerError> {
+        match &self.backend {
+            Backend::Sqlite(s) => s.schema_version(),
+            Backend::Postgres(p) => p.schema_version(),
+        }
     }
 
     /// The latest scan's id (0 when there is none).
     pub fn latest_scan(&self) -> Result<i64, LedgerError> {
-        Ok(self
-            .conn
-            .query_row("SELECT COALESCE(MAX(id), 0) FROM scans", [], |r| r.get(0))?)
+        match &self.backend {
+            Backend::Sqlite(s) => s.latest_scan(),
+            Backend::Postgres(p) => p.latest_scan(),
+        }
     }
 
     /// Records a scan and its findings: new problems are added, known ones updated (last seen, distance);
@@ -309,7 +396,6 @@ impl Ledger {
         inputs: &[ScanInput],
         observations: &[Observation],
     ) -> Result<ScanOutcome, LedgerError> {
-        let at = now_rfc3339();
         // One observation per identity: the nearest.
         let mut unique: BTreeMap<(&str, &str, &str, &str), &Observation> = BTreeMap::new();
         for o in observations {
@@ -322,130 +408,25 @@ impl Ledger {
                 })
                 .or_insert(o);
         }
-        // IMMEDIATE: the write lock is taken before anything is read, so a version read here is still
-        // current when the change is written, whichever process writes (others wait: busy timeout).
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let previous: i64 =
-            tx.query_row("SELECT COALESCE(MAX(id), 0) FROM scans", [], |r| r.get(0))?;
-        tx.execute(
-            "INSERT INTO scans (at, rules, inputs, findings) VALUES (?1, ?2, ?3, ?4)",
-            params![
-                at,
-                rules,
-                serde_json::to_string(inputs).map_err(|e| LedgerError::Invalid(e.to_string()))?,
-                unique.len() as i64
-            ],
-        )?;
-        let scan = tx.last_insert_rowid();
-        let actor = format!("scan {scan}");
-        let mut out = ScanOutcome {
-            scan,
-            new: 0,
-            persisting: 0,
-            gone: 0,
-            reopened: 0,
+        let scan = NewScan {
+            at: now_rfc3339(),
+            rules,
+            inputs_json: serde_json::to_string(inputs)
+                .map_err(|e| LedgerError::Invalid(e.to_string()))?,
+            observations: unique.into_values().collect(),
         };
-        {
-            let mut find = tx.prepare(
-                "SELECT id, status, version FROM problems WHERE school_id = ?1 AND feature_type = ?2 AND feature_id = ?3 AND rule_id = ?4",
-            )?;
-            let mut insert = tx.prepare(
-                "INSERT INTO problems (school_id, feature_type, feature_id, rule_id, school_name, township, feature_name, category, distance_m, lon, lat, first_scan, last_scan, first_seen, last_seen) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?13)",
-            )?;
-            let mut update = tx.prepare(
-                "UPDATE problems SET school_name = ?2, township = ?3, feature_name = ?4, category = ?5, distance_m = ?6, lon = ?7, lat = ?8, last_scan = ?9, last_seen = ?10 WHERE id = ?1",
-            )?;
-            let mut sighting = tx.prepare(
-                "INSERT INTO sightings (scan_id, problem_id, distance_m) VALUES (?1, ?2, ?3)",
-            )?;
-            for o in unique.values() {
-                let known: Option<(i64, String)> = find
-                    .query_row(
-                        params![o.school_id, o.feature_type, o.feature_id, o.rule_id],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
-                    .optional()?;
-                let id = match known {
-                    None => {
-                        insert.execute(params![
-                            o.school_id,
-                            o.feature_type,
-                            o.feature_id,
-                            o.rule_id,
-                            o.school_name,
-                            o.township,
-                            o.feature_name,
-                            o.category,
-                            o.distance_m,
-                            o.point.0,
-                            o.point.1,
-                            scan,
-                            at
-                        ])?;
-                        out.new += 1;
-                        tx.last_insert_rowid()
-                    }
-                    Some((id, status)) => {
-                        update.execute(params![
-                            id,
-                            o.school_name,
-                            o.township,
-                            o.feature_name,
-                            o.category,
-                            o.distance_m,
-                            o.point.0,
-                            o.point.1,
-                            scan,
-                            at
-                        ])?;
-                        out.persisting += 1;
-                        if status == Status::Verified.as_str() {
-                            tx.execute(
-                                "UPDATE problems SET status = 'open', closed_at = NULL, version = version + 1 WHERE id = ?1",
-                                [id],
-                            )?;
-                            let stamp = Stamp {
-                                at: &at,
-                                actor: &actor,
-                                note: Some("found again by a scan after it was verified"),
-                            };
-                            audit(&tx, id, &stamp, "status", Some("verified"), Some("open"))?;
-                            out.reopened += 1;
-                        }
-                        id
-                    }
-                };
-                sighting.execute(params![scan, id, o.distance_m])?;
-            }
-            out.gone = tx.query_row(
-                "SELECT COUNT(*) FROM sightings WHERE scan_id = ?1 AND problem_id NOT IN (SELECT problem_id FROM sightings WHERE scan_id = ?2)",
-                params![previous, scan],
-                |r| r.get::<_, i64>(0),
-            )? as usize;
+        match &mut self.backend {
+            Backend::Sqlite(s) => s.record_scan(&scan),
+            Backend::Postgres(p) => p.record_scan(&scan),
         }
-        tx.commit()?;
-        Ok(out)
     }
 
     /// Every scan, oldest first.
     pub fn scans(&self) -> Result<Vec<Scan>, LedgerError> {
-        let mut st = self
-            .conn
-            .prepare("SELECT id, at, rules, inputs, findings FROM scans ORDER BY id")?;
-        let rows = st.query_map([], |r| {
-            let inputs: String = r.get(3)?;
-            Ok(Scan {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                rules: r.get(2)?,
-                inputs: serde_json::from_str(&inputs).unwrap_or_default(),
-                findings: r.get(4)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        match &self.backend {
+            Backend::Sqlite(s) => s.scans(),
+            Backend::Postgres(p) => p.scans(),
+        }
     }
 
     /// Problems matching `filter`, by id; `today` (a day number) decides what is overdue.
@@ -455,75 +436,58 @@ impl Ledger {
         today: i64,
     ) -> Result<Vec<Problem>, LedgerError> {
         let latest = self.latest_scan()?;
-        let mut st = self.conn.prepare(&format!(
-            "SELECT {PROBLEM_COLUMNS} FROM problems ORDER BY id"
-        ))?;
-        let rows = st.query_map([], |r| problem_row(r, latest, today))?;
-        let mut out = Vec::new();
-        for p in rows {
-            let p = p?;
-            let keep = filter.status.is_none_or(|s| p.status == s.as_str())
-                && filter
-                    .township
-                    .as_deref()
-                    .is_none_or(|t| p.township.as_deref() == Some(t))
-                && filter
-                    .unit
-                    .as_deref()
-                    .is_none_or(|u| p.unit.as_deref() == Some(u))
-                && filter
-                    .feature_type
-                    .as_deref()
-                    .is_none_or(|f| p.feature_type == f)
-                && (!filter.overdue || p.overdue)
-                && filter.gone.is_none_or(|g| p.gone == g);
-            if keep {
-                out.push(p);
-            }
-        }
-        Ok(out)
+        let all = match &self.backend {
+            Backend::Sqlite(s) => s.problems()?,
+            Backend::Postgres(p) => p.problems()?,
+        };
+        Ok(all
+            .into_iter()
+            .map(|p| finish_problem(p, latest, today))
+            .filter(|p| {
+                filter.status.is_none_or(|s| p.status == s.as_str())
+                    && filter
+                        .township
+                        .as_deref()
+                        .is_none_or(|t| p.township.as_deref() == Some(t))
+                    && filter
+                        .unit
+                        .as_deref()
+                        .is_none_or(|u| p.unit.as_deref() == Some(u))
+                    && filter
+                        .feature_type
+                        .as_deref()
+                        .is_none_or(|f| p.feature_type == f)
+                    && (!filter.overdue || p.overdue)
+                    && filter.gone.is_none_or(|g| p.gone == g)
+            })
+            .collect())
     }
 
     /// One problem.
     pub fn problem(&self, id: i64, today: i64) -> Result<Problem, LedgerError> {
         let latest = self.latest_scan()?;
-        self.conn
-            .query_row(
-                &format!("SELECT {PROBLEM_COLUMNS} FROM problems WHERE id = ?1"),
-                [id],
-                |r| problem_row(r, latest, today),
-            )
-            .optional()?
+        let p = match &self.backend {
+            Backend::Sqlite(s) => s.problem(id)?,
+            Backend::Postgres(p) => p.problem(id)?,
+        };
+        p.map(|p| finish_problem(p, latest, today))
             .ok_or(LedgerError::NotFound(id))
     }
 
     /// A problem's audit trail, oldest first.
     pub fn audit(&self, id: i64) -> Result<Vec<AuditEntry>, LedgerError> {
-        self.audit_where("WHERE problem_id = ?1", id)
+        match &self.backend {
+            Backend::Sqlite(s) => s.audit(Some(id)),
+            Backend::Postgres(p) => p.audit(Some(id)),
+        }
     }
 
     /// The whole audit trail, oldest first.
     pub fn audit_all(&self) -> Result<Vec<AuditEntry>, LedgerError> {
-        self.audit_where("WHERE ?1 = ?1", 0)
-    }
-
-    fn audit_where(&self, cond: &str, id: i64) -> Result<Vec<AuditEntry>, LedgerError> {
-        let mut st = self.conn.prepare(&format!(
-            "SELECT id, problem_id, at, actor, field, from_value, to_value, note FROM audit {cond} ORDER BY id"
-        ))?;
-        let rows = st.query_map([id], |r| {
-            Ok(AuditEntry {
-                id: r.get(0)?,
-                problem_id: r.get(1)?,
-                at: r.get(2)?,
-                actor: r.get(3)?,
-                field: r.get(4)?,
-                from: r.get(5)?,
-                to: r.get(6)?,
-                note: r.get(7)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        match &self.backend {
+            Backend::Sqlite(s) => s.audit(None),
+            Backend::Postgres(p) => p.audit(None),
+        }
     }
 
     /// Applies a change to problem `id` as `actor`, in one transaction with one audit entry per changed
@@ -564,123 +528,36 @@ impl Ledger {
         if actor.trim().is_empty() {
             return Err(LedgerError::Invalid("the actor's name is empty".into()));
         }
-        let today = super::time::today();
-        // IMMEDIATE: the write lock is taken before anything is read, so a version read here is still
-        // current when the change is written, whichever process writes (others wait: busy timeout).
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let latest: i64 =
-            tx.query_row("SELECT COALESCE(MAX(id), 0) FROM scans", [], |r| r.get(0))?;
-        let current = tx
-            .query_row(
-                &format!("SELECT {PROBLEM_COLUMNS} FROM problems WHERE id = ?1"),
-                [id],
-                |r| problem_row(r, latest, today),
-            )
-            .optional()?
-            .ok_or(LedgerError::NotFound(id))?;
-        if let Some(expected) = expected_version {
-            if expected != current.version {
-                return Err(LedgerError::VersionConflict {
-                    id,
-                    expected,
-                    current: current.version,
-                });
-            }
-        }
-        let from_status = current.status();
-        let has_unit = unit.is_some() || current.unit.is_some();
-        if let Some(to) = status {
-            check_step(from_status, to, note.as_deref(), has_unit)?;
-        }
-        let at = now_rfc3339();
-        let note_ref = note.as_deref();
-        let stamp = Stamp {
-            at: &at,
-            actor,
-            note: note_ref,
+        let valid = ValidChange {
+            status,
+            note,
+            unit,
+            measure,
+            deadline,
+            supervised: change.supervised,
+            actor: actor.to_string(),
+            expected_version,
         };
-        let mut changed = false;
-        let fields: [(&str, Option<String>, Option<String>); 3] = [
-            ("unit", current.unit.clone(), unit),
-            ("measure", current.measure.clone(), measure),
-            ("deadline", current.deadline.clone(), deadline),
-        ];
-        for (field, old, new) in fields {
-            let Some(new) = new else { continue };
-            if old.as_deref() == Some(new.as_str()) {
-                continue;
-            }
-            tx.execute(
-                &format!("UPDATE problems SET {field} = ?2 WHERE id = ?1"),
-                params![id, new],
-            )?;
-            audit(&tx, id, &stamp, field, old.as_deref(), Some(&new))?;
-            changed = true;
-        }
-        if let Some(s) = change.supervised.filter(|&s| s != current.supervised) {
-            tx.execute(
-                "UPDATE problems SET supervised = ?2 WHERE id = ?1",
-                params![id, s],
-            )?;
-            audit(
-                &tx,
-                id,
-                &stamp,
-                "supervised",
-                Some(if current.supervised { "true" } else { "false" }),
-                Some(if s { "true" } else { "false" }),
-            )?;
-            changed = true;
-        }
-        if let Some(to) = status {
-            let reason = (to == Status::Disputed).then_some(note_ref).flatten();
-            let closed = (to == Status::Verified).then(|| at.clone());
-            tx.execute(
-                "UPDATE problems SET status = ?2, dispute_reason = COALESCE(?3, dispute_reason), closed_at = ?4 WHERE id = ?1",
-                params![id, to.as_str(), reason, closed],
-            )?;
-            audit(
-                &tx,
-                id,
-                &stamp,
-                "status",
-                Some(from_status.as_str()),
-                Some(to.as_str()),
-            )?;
-            changed = true;
-        }
-        if changed {
-            tx.execute(
-                "UPDATE problems SET version = version + 1 WHERE id = ?1",
-                [id],
-            )?;
-        }
-        let after = tx.query_row(
-            &format!("SELECT {PROBLEM_COLUMNS} FROM problems WHERE id = ?1"),
-            [id],
-            |r| problem_row(r, latest, today),
-        )?;
-        tx.commit()?;
-        Ok(after)
+        let (p, latest) = match &mut self.backend {
+            Backend::Sqlite(s) => s.change(id, &valid)?,
+            Backend::Postgres(p) => p.change(id, &valid)?,
+        };
+        Ok(finish_problem(p, latest, super::time::today()))
     }
 
     fn sightings(&self, scan: i64) -> Result<BTreeSet<i64>, LedgerError> {
-        let mut st = self
-            .conn
-            .prepare("SELECT problem_id FROM sightings WHERE scan_id = ?1")?;
-        let rows = st.query_map([scan], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        match &self.backend {
+            Backend::Sqlite(s) => s.sightings(scan),
+            Backend::Postgres(p) => p.sightings(scan),
+        }
     }
 
     fn check_scan(&self, scan: i64) -> Result<(), LedgerError> {
-        let n: i64 =
-            self.conn
-                .query_row("SELECT COUNT(*) FROM scans WHERE id = ?1", [scan], |r| {
-                    r.get(0)
-                })?;
-        if n == 0 {
+        let exists = match &self.backend {
+            Backend::Sqlite(s) => s.scan_exists(scan)?,
+            Backend::Postgres(p) => p.scan_exists(scan)?,
+        };
+        if !exists {
             return Err(LedgerError::ScanNotFound(scan));
         }
         Ok(())
@@ -702,11 +579,10 @@ impl Ledger {
                 self.check_scan(f)?;
                 Some(f)
             }
-            None => self
-                .conn
-                .query_row("SELECT MAX(id) FROM scans WHERE id < ?1", [to], |r| {
-                    r.get::<_, Option<i64>>(0)
-                })?,
+            None => match &self.backend {
+                Backend::Sqlite(s) => s.scan_before(to)?,
+                Backend::Postgres(p) => p.scan_before(to)?,
+            },
         };
         let a = match from {
             Some(f) => self.sightings(f)?,
