@@ -10,6 +10,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
+mod pg_support;
+
 type Key = (String, String, String, String);
 
 fn perimeter(args: &[&str], dir: &Path) -> Output {
@@ -82,7 +84,7 @@ fn finding_keys(findings_csv: &Path, venue_rows: &[String]) -> BTreeSet<Key> {
         .collect()
 }
 
-fn scan(dir: &Path, sample: &Path, venues: &Path, out: &str) {
+fn scan(dir: &Path, sample: &Path, venues: &Path, out: &str, ledger: &str) {
     let s = |f: &str| sample.join(f).display().to_string();
     ok(perimeter(
         &[
@@ -102,7 +104,7 @@ fn scan(dir: &Path, sample: &Path, venues: &Path, out: &str) {
             "--out",
             out,
             "--ledger",
-            "ledger.db",
+            ledger,
         ],
         dir,
     ));
@@ -110,6 +112,16 @@ fn scan(dir: &Path, sample: &Path, venues: &Path, out: &str) {
 
 #[test]
 fn two_scans_of_the_sample_county() {
+    two_scans_of_the_sample_county_in("ledger.db");
+}
+
+/// The same on PostgreSQL: `--ledger postgres://…` for `scan` and every `ledger` command.
+#[test]
+fn two_scans_of_the_sample_county_postgres() {
+    two_scans_of_the_sample_county_in(&pg_support::database("cli"));
+}
+
+fn two_scans_of_the_sample_county_in(ledger: &str) {
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path();
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/sample");
@@ -120,7 +132,7 @@ fn two_scans_of_the_sample_county() {
     std::fs::create_dir_all(dir.join("v2")).unwrap();
     std::fs::write(dir.join("v1/venues.csv"), &original).unwrap();
 
-    scan(dir, &sample, &dir.join("v1/venues.csv"), "out1");
+    scan(dir, &sample, &dir.join("v1/venues.csv"), "out1", ledger);
     let keys1 = finding_keys(&dir.join("out1/findings.csv"), &rows1);
 
     // Second extract: every tenth venue closed; five opened at the doors of venues found in scan 1.
@@ -155,7 +167,7 @@ fn two_scans_of_the_sample_county() {
     let text2 = format!("{header}\n{}\n", rows2.join("\n"));
     std::fs::write(dir.join("v2/venues.csv"), text2).unwrap();
 
-    scan(dir, &sample, &dir.join("v2/venues.csv"), "out2");
+    scan(dir, &sample, &dir.join("v2/venues.csv"), "out2", ledger);
     let keys2 = finding_keys(&dir.join("out2/findings.csv"), &rows2);
 
     let expect_new: BTreeSet<Key> = keys2.difference(&keys1).cloned().collect();
@@ -169,7 +181,7 @@ fn two_scans_of_the_sample_county() {
 
     // The ledger's ids → keys.
     let list = json(&ok(perimeter(
-        &["ledger", "list", "--ledger", "ledger.db", "--json"],
+        &["ledger", "list", "--ledger", ledger, "--json"],
         dir,
     )));
     let by_id: BTreeMap<i64, Key> = list
@@ -192,7 +204,7 @@ fn two_scans_of_the_sample_county() {
     assert_eq!(by_id.len(), keys1.union(&keys2).count());
 
     let diff = json(&ok(perimeter(
-        &["ledger", "diff", "--ledger", "ledger.db", "--json"],
+        &["ledger", "diff", "--ledger", ledger, "--json"],
         dir,
     )));
     let keys_of = |name: &str| -> BTreeSet<Key> {
@@ -219,15 +231,7 @@ fn two_scans_of_the_sample_county() {
     // --from/--to the other way round swaps new and gone; from scan 1 to itself nothing changes.
     let back = json(&ok(perimeter(
         &[
-            "ledger",
-            "diff",
-            "--ledger",
-            "ledger.db",
-            "--json",
-            "--from",
-            "2",
-            "--to",
-            "1",
+            "ledger", "diff", "--ledger", ledger, "--json", "--from", "2", "--to", "1",
         ],
         dir,
     )));
@@ -235,15 +239,7 @@ fn two_scans_of_the_sample_county() {
     assert_eq!(back["gone"], diff["new"]);
     let same = json(&ok(perimeter(
         &[
-            "ledger",
-            "diff",
-            "--ledger",
-            "ledger.db",
-            "--json",
-            "--from",
-            "1",
-            "--to",
-            "1",
+            "ledger", "diff", "--ledger", ledger, "--json", "--from", "1", "--to", "1",
         ],
         dir,
     )));
@@ -252,14 +248,7 @@ fn two_scans_of_the_sample_county() {
 
     // Gone problems are proposed for verification, still open.
     let gone = json(&ok(perimeter(
-        &[
-            "ledger",
-            "list",
-            "--ledger",
-            "ledger.db",
-            "--json",
-            "--gone",
-        ],
+        &["ledger", "list", "--ledger", ledger, "--json", "--gone"],
         dir,
     )));
     assert_eq!(gone.as_array().unwrap().len(), expect_gone.len());
@@ -271,7 +260,7 @@ fn two_scans_of_the_sample_county() {
 
     // Scans are recorded with their inputs' checksums (the two venue extracts differ).
     let scans = json(&ok(perimeter(
-        &["ledger", "scans", "--ledger", "ledger.db", "--json"],
+        &["ledger", "scans", "--ledger", ledger, "--json"],
         dir,
     )));
     let sha_of = |s: &Value| -> String {
@@ -298,12 +287,7 @@ fn two_scans_of_the_sample_county() {
 
     // The workflow on one new problem, from the command line.
     let id = diff["new"][0].as_i64().unwrap().to_string();
-    let run = |args: &[&str]| {
-        perimeter(
-            &[&["ledger"], args, &["--ledger", "ledger.db"]].concat(),
-            dir,
-        )
-    };
+    let run = |args: &[&str]| perimeter(&[&["ledger"], args, &["--ledger", ledger]].concat(), dir);
     let refused = run(&["status", &id, "verified", "--by", "inspector"]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr)
