@@ -3,6 +3,7 @@
 //! written, concurrent writers of one problem (exactly one wins), the OGC collection and the exports.
 
 mod http_support;
+mod pg_support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -31,18 +32,35 @@ fn obs(kind: &str, feature: &str, rule: &str) -> Observation {
 /// A state serving a ledger with problem 1 (a venue) and problem 2 (a pond), and one token per role
 /// (`ROLE-token`, named `ROLE-desk`).
 fn state() -> (tempfile::TempDir, AppState) {
+    state_in(None)
+}
+
+/// The same state with its ledger in a new PostgreSQL database (tests/pg_support) when `postgres`.
+fn state_in(postgres: Option<&str>) -> (tempfile::TempDir, AppState) {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("ledger.db");
-    let mut l = Ledger::open(&path).unwrap();
-    l.record_scan(
-        "national",
-        &[],
-        &[
-            obs("venue", "V1", "ktv_200"),
-            obs("water", "W1", "pond_200"),
-        ],
-    )
+    let path = match postgres {
+        Some(name) => std::path::PathBuf::from(pg_support::database(name)),
+        None => dir.path().join("ledger.db"),
+    };
+    // Off the test's async runtime, as the server uses the store (from blocking threads): the PostgreSQL
+    // client runs a runtime of its own.
+    let at = path.clone();
+    let l = std::thread::spawn(move || {
+        let mut l = Ledger::open(&at).unwrap();
+        l.record_scan(
+            "national",
+            &[],
+            &[
+                obs("venue", "V1", "ktv_200"),
+                obs("water", "W1", "pond_200"),
+            ],
+        )
+        .unwrap();
+        l
+    })
+    .join()
     .unwrap();
+    assert_eq!(l.is_postgres(), postgres.is_some());
     let text: String = ROLES
         .iter()
         .map(|r| {
@@ -254,6 +272,16 @@ async fn bad_input_is_refused_and_writes_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_writers_get_a_conflict_not_a_lost_update() {
     let (_dir, s) = state();
+    concurrent_writers_on(s).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_writers_get_a_conflict_not_a_lost_update_postgres() {
+    let (_dir, s) = state_in(Some("http_concurrent"));
+    concurrent_writers_on(s).await;
+}
+
+async fn concurrent_writers_on(s: AppState) {
     for round in 0..5 {
         let (v, audits) = version(&s, 1).await;
         let tag = format!("\"{v}\"");
@@ -289,6 +317,16 @@ async fn concurrent_writers_get_a_conflict_not_a_lost_update() {
 #[tokio::test]
 async fn a_server_side_scan_is_recorded_by_analysts_and_admins() {
     let (_dir, s) = state();
+    server_side_scan_on(s).await;
+}
+
+#[tokio::test]
+async fn a_server_side_scan_is_recorded_by_analysts_and_admins_postgres() {
+    let (_dir, s) = state_in(Some("http_scan"));
+    server_side_scan_on(s).await;
+}
+
+async fn server_side_scan_on(s: AppState) {
     let post = |token: Option<&'static str>| {
         let s = s.clone();
         async move {

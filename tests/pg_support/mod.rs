@@ -129,10 +129,14 @@ pub fn database(name: &str) -> String {
         N.fetch_add(1, Ordering::SeqCst)
     );
     let admin = format!("postgres://perimeter@127.0.0.1:{}/postgres", c.port);
-    let mut client =
-        postgres::Client::connect(&admin, postgres::NoTls).expect("connect to the cluster");
-    client
-        .batch_execute(&format!("CREATE DATABASE \"{db}\""))
-        .expect("create database");
+    let create = format!("CREATE DATABASE \"{db}\"");
+    // On a thread of its own: the client runs its own runtime, which cannot start inside a test's.
+    std::thread::spawn(move || {
+        let mut client =
+            postgres::Client::connect(&admin, postgres::NoTls).expect("connect to the cluster");
+        client.batch_execute(&create).expect("create database");
+    })
+    .join()
+    .expect("create a test database");
     format!("postgres://perimeter@127.0.0.1:{}/{db}", c.port)
 }
