@@ -191,6 +191,7 @@ fn acknowledged_writes_survive_sigkill() {
         let l = Ledger::open(&dir.join("ledger.db")).unwrap();
         let check: String = l
             .connection()
+            .expect("a SQLite store")
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .unwrap();
         assert_eq!(check, "ok", "round {round}");

@@ -1,4 +1,5 @@
-//! The store's schema and its versioned migrations (`PRAGMA user_version` holds the version reached).
+//! The SQLite store's schema and its versioned migrations (`PRAGMA user_version` holds the version reached;
+//! the PostgreSQL store's are in [`super::postgres`]).
 //!
 //! Connections run in WAL mode with `synchronous = FULL`: a transaction is on disk when its commit
 //! returns, so an acknowledged write survives the process being killed (and a power cut), and readers

@@ -48,6 +48,7 @@ fn problem_row(r: &Row<'_>) -> rusqlite::Result<Problem> {
     })
 }
 
+#[allow(clippy::too_many_arguments)]
 fn audit(
     tx: &Transaction<'_>,
     problem: i64,

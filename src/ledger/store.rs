@@ -182,7 +182,7 @@ pub struct Ledger {
 
 enum Backend {
     Sqlite(SqliteStore),
-    Postgres(PgStore),
+    Postgres(Box<PgStore>),
 }
 
 impl std::fmt::Debug for Ledger {
@@ -344,7 +344,7 @@ impl Ledger {
     /// Opens the PostgreSQL database at `url` (no TLS), creating and migrating the ledger's tables.
     pub fn open_postgres(url: &str) -> Result<Ledger, LedgerError> {
         Ok(Ledger {
-            backend: Backend::Postgres(PgStore::open(url)?),
+            backend: Backend::Postgres(Box::new(PgStore::open(url)?)),
         })
     }
 
