@@ -493,3 +493,19 @@ fn two_connections_never_lose_an_update(store: &Store) {
     assert_eq!(p.version, 21);
     assert_eq!(l.audit(1).unwrap().len(), 20);
 }
+
+#[test]
+fn an_unreachable_database_is_named_without_its_password() {
+    let e = Ledger::open(&PathBuf::from(
+        "postgres://ledger:s3cret@127.0.0.1:1/perimeter",
+    ))
+    .unwrap_err();
+    let m = e.to_string();
+    assert!(
+        m.starts_with(
+            "ledger postgres://ledger:***@127.0.0.1:1/perimeter: error connecting to server"
+        ),
+        "{m}"
+    );
+    assert!(!m.contains("s3cret"), "{m}");
+}

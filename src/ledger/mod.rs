@@ -42,11 +42,12 @@ pub enum LedgerError {
         path: String,
         source: rusqlite::Error,
     },
-    #[error("ledger {url}: {}", pg_message(source))]
+    /// The PostgreSQL error is in the message with its causes (so it is not also a `source`).
+    #[error("ledger {url}: {}", pg_message(error))]
     OpenPostgres {
         /// The URL with its password masked.
         url: String,
-        source: ::postgres::Error,
+        error: ::postgres::Error,
     },
     #[error("ledger {path}: cannot create its directory: {source}")]
     CreateDir {
@@ -71,18 +72,28 @@ pub enum LedgerError {
     Invalid(String),
     #[error("ledger storage: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The PostgreSQL error is in the message with its causes (so it is not also a `source`).
     #[error("ledger storage: {}", pg_message(.0))]
-    Postgres(#[from] ::postgres::Error),
+    Postgres(::postgres::Error),
 }
 
-/// A PostgreSQL error with its causes (the client's own message is only "db error" or "error
-/// connecting to server").
+impl From<::postgres::Error> for LedgerError {
+    fn from(e: ::postgres::Error) -> LedgerError {
+        LedgerError::Postgres(e)
+    }
+}
+
+/// A PostgreSQL error with its causes (the client's own message for an error of the server is only
+/// "db error"), each said once.
 fn pg_message(e: &::postgres::Error) -> String {
     let mut s = e.to_string();
     let mut cause = std::error::Error::source(e);
     while let Some(c) = cause {
-        s.push_str(": ");
-        s.push_str(&c.to_string());
+        let text = c.to_string();
+        if !s.contains(&text) {
+            s.push_str(": ");
+            s.push_str(&text);
+        }
         cause = c.source();
     }
     s

@@ -229,12 +229,12 @@ impl PgStore {
         let client = off_runtime(|| -> Result<Client, LedgerError> {
             let shown = redact(url);
             let mut client =
-                Client::connect(url, NoTls).map_err(|source| LedgerError::OpenPostgres {
+                Client::connect(url, NoTls).map_err(|error| LedgerError::OpenPostgres {
                     url: shown.clone(),
-                    source,
+                    error,
                 })?;
             migrate(&mut client).map_err(|e| match e {
-                LedgerError::Postgres(source) => LedgerError::OpenPostgres { url: shown, source },
+                LedgerError::Postgres(error) => LedgerError::OpenPostgres { url: shown, error },
                 e => e,
             })?;
             Ok(client)
