@@ -42,7 +42,20 @@ fn run(what: &str, cmd: &mut Command) {
     );
 }
 
+/// True when the tests run as root: PostgreSQL refuses to run as root, so its tools then run as the
+/// `postgres` user (`runuser`); any other user runs them as itself.
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
 fn as_postgres(tool: &str) -> Command {
+    if !is_root() {
+        return Command::new(Path::new(BIN).join(tool));
+    }
     let mut c = Command::new("runuser");
     c.args(["-u", "postgres", "--"])
         .arg(Path::new(BIN).join(tool));
@@ -63,10 +76,12 @@ fn start() -> Cluster {
         .port();
     let dir = std::env::temp_dir().join(format!("perimeter-pg-{}-{port}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("cluster directory");
-    run(
-        "chown the cluster directory to postgres",
-        Command::new("chown").arg("postgres:postgres").arg(&dir),
-    );
+    if is_root() {
+        run(
+            "chown the cluster directory to postgres",
+            Command::new("chown").arg("postgres:postgres").arg(&dir),
+        );
+    }
     let data = dir.join("data");
     run(
         "initdb",
@@ -94,8 +109,13 @@ fn start() -> Cluster {
             .arg(dir.join("log"))
             .args(["-w", "start"]),
     );
+    let as_owner = if is_root() {
+        "runuser -u postgres -- "
+    } else {
+        ""
+    };
     let script = format!(
-        "cat >/dev/null; runuser -u postgres -- {BIN}/pg_ctl -D '{}' -m immediate stop >/dev/null 2>&1; rm -rf '{}'",
+        "cat >/dev/null; {as_owner}{BIN}/pg_ctl -D '{}' -m immediate stop >/dev/null 2>&1; rm -rf '{}'",
         data.display(),
         dir.display()
     );
