@@ -1,6 +1,8 @@
-//! R-tree indexes (rstar) over schools, venues and water, and the prepared shapes they point to.
+//! Indexes over schools, venues and water, and the prepared shapes they point to: rstar R-trees of
+//! campuses, venue footprints and water chunks (boxes with extent), and a strip index of venue door
+//! points ([`PointStrips`]).
 //!
-//! Trees are in lon/lat degrees; queries expand a box by a distance in metres converted conservatively
+//! Both are in lon/lat degrees; queries expand a box by a distance in metres converted conservatively
 //! to degrees ([`expand_by_metres`]), so the filter never drops a feature within the distance. Exactness
 //! comes after, in [`crate::measure`].
 

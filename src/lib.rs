@@ -8,8 +8,8 @@
 //!
 //! The domain core ([`model`], [`geodesy`], [`measure`], [`index`], [`rules`], [`scan`], [`check`],
 //! [`posts`], [`tiles`]) does no I/O and knows nothing of HTTP; [`load`] and [`export`] read and write files;
-//! [`ledger`] keeps the problem and rectification lists in a SQLite store; [`http`] serves the results;
-//! [`cli`] is the command line.
+//! [`ledger`] keeps the problem and rectification lists in a SQLite or PostgreSQL store; [`http`] serves
+//! the results; [`cli`] is the command line.
 
 pub mod check;
 pub mod classify;
