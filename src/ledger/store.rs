@@ -1,7 +1,7 @@
 //! The store: scans, problems with their rectification fields, sightings (which scan saw which
 //! problem), and the audit trail. Every change is one transaction.
 //!
-//! [`Ledger`] holds one of two backends — an SQLite file ([`super::sqlite`]) or a PostgreSQL database
+//! [`Ledger`] holds one of two backends — an SQLite file (`ledger/sqlite.rs`) or a PostgreSQL database
 //! ([`super::postgres`]) — which do the storing; validation, the workflow's checks, filters, diffs and
 //! summaries are shared here, so both behave the same.
 

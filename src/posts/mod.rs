@@ -15,7 +15,7 @@
 //! - [`assign`]: one responsible post per school, at most `k` schools per post, minimum total distance
 //!   (min-cost flow).
 //! - [`windows`]: arrival/departure windows per school kind (configurable TOML) and the duty roster.
-//! - [`plan`]: the whole pipeline and its result.
+//! - [`plan()`]: the whole pipeline and its result.
 
 pub mod assign;
 pub mod candidates;

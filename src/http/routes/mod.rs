@@ -42,7 +42,7 @@ pub fn path<T>(p: Result<Path<T>, PathRejection>) -> Result<T, ApiError> {
 }
 
 /// `http://HOST` from the request's Host header (`localhost` when it is missing or not a plain
-/// host[:port]); `https` when `X-Forwarded-Proto: https`.
+/// host\[:port\]); `https` when `X-Forwarded-Proto: https`.
 pub fn base_url(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
