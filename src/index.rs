@@ -160,17 +160,11 @@ fn hilbert_d(mut x: u32, mut y: u32) -> u64 {
 
 /// School indices sorted along a Hilbert curve through their box centres (ties by index).
 fn hilbert_order(schools: &[PreparedSchool]) -> Vec<u32> {
-    let centre =
-        |s: &PreparedSchool| (0.5 * (s.bbox[0] + s.bbox[2]), 0.5 * (s.bbox[1] + s.bbox[3]));
-    let ext = schools.iter().map(centre).fold(
-        [
-            f64::INFINITY,
-            f64::INFINITY,
-            f64::NEG_INFINITY,
-            f64::NEG_INFINITY,
-        ],
-        |b, (x, y)| [b[0].min(x), b[1].min(y), b[2].max(x), b[3].max(y)],
-    );
+    let centres: Vec<LonLat> = schools
+        .iter()
+        .map(|s| (0.5 * (s.bbox[0] + s.bbox[2]), 0.5 * (s.bbox[1] + s.bbox[3])))
+        .collect();
+    let ext = bbox_of(&centres);
     let cell = |v: f64, lo: f64, hi: f64| {
         if hi > lo {
             (((v - lo) / (hi - lo)) * 65535.0).clamp(0.0, 65535.0) as u32
@@ -178,11 +172,10 @@ fn hilbert_order(schools: &[PreparedSchool]) -> Vec<u32> {
             0
         }
     };
-    let mut keyed: Vec<(u64, u32)> = schools
+    let mut keyed: Vec<(u64, u32)> = centres
         .iter()
         .enumerate()
-        .map(|(i, s)| {
-            let (x, y) = centre(s);
+        .map(|(i, &(x, y))| {
             (
                 hilbert_d(cell(x, ext[0], ext[2]), cell(y, ext[1], ext[3])),
                 i as u32,

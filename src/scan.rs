@@ -163,30 +163,24 @@ fn order_key(f: &Finding) -> u128 {
         | f.rule as u128
 }
 
-fn method_slot(m: Method) -> usize {
-    match m {
-        Method::Boundary => 0,
-        Method::Gate => 1,
-        Method::Walking => 2,
-    }
+/// Measures one feature against every applicable rule, caching one measurement (of type `T`) per
+/// method.
+struct PerMethod<T> {
+    cache: [Option<T>; 3],
 }
 
-/// Measures one feature against every applicable rule, caching one measurement per method.
-struct PerMethod {
-    cache: [Option<(Measured, Method)>; 3],
-}
-
-impl PerMethod {
+impl<T: Copy> PerMethod<T> {
     fn new() -> Self {
         PerMethod { cache: [None; 3] }
     }
-    fn get(
-        &mut self,
-        rule: &Rule,
-        f: impl FnOnce(Method) -> (Measured, Method),
-    ) -> (Measured, Method) {
+    fn get(&mut self, rule: &Rule, f: impl FnOnce(Method) -> T) -> T {
         let m = rule.measures();
-        *self.cache[method_slot(m)].get_or_insert_with(|| f(m))
+        let slot = match m {
+            Method::Boundary => 0,
+            Method::Gate => 1,
+            Method::Walking => 2,
+        };
+        *self.cache[slot].get_or_insert_with(|| f(m))
     }
 }
 
@@ -238,13 +232,10 @@ fn scan_school(
                 return;
             }
             let p = (v.lon, v.lat);
-            let mut cache: [Option<Option<(Measured, Method)>>; 3] = [None; 3];
+            let mut cache = PerMethod::new();
             for &ri in applicable {
                 let rule = &rules.rules[ri as usize];
-                let method = rule.measures();
-                let slot = &mut cache[method_slot(method)];
-                let measured =
-                    *slot.get_or_insert_with(|| measure_point_within(ps, p, method, vmax));
+                let measured = cache.get(rule, |method| measure_point_within(ps, p, method, vmax));
                 if let Some(mu) = measured {
                     push(v.venue, ri, rule, mu);
                 }

@@ -142,7 +142,7 @@ pub fn parse_bbox(s: &str) -> Result<[f64; 4], ApiError> {
     Ok(b)
 }
 
-pub(crate) fn parse_count(p: &Params, name: &str, default: usize) -> Result<usize, ApiError> {
+fn parse_count(p: &Params, name: &str, default: usize) -> Result<usize, ApiError> {
     match param(p, name) {
         None => Ok(default),
         Some(v) => v.trim().parse::<usize>().map_err(|_| {
@@ -267,13 +267,7 @@ pub fn parse_items_query(
 ) -> Result<ItemsQuery, ApiError> {
     check_format(q)?;
     check_crs(q)?;
-    let limit = parse_count(q, "limit", DEFAULT_LIMIT)?;
-    if limit == 0 || limit > MAX_LIMIT {
-        return Err(ApiError::bad_request(format!(
-            "limit must be between 1 and {MAX_LIMIT} (got {limit})"
-        )));
-    }
-    let offset = parse_count(q, "offset", 0)?;
+    let (limit, offset) = parse_page(q)?;
     let bbox = param(q, "bbox").map(parse_bbox).transpose()?;
     let filters = parse_filters(p, c, q)?;
     Ok(ItemsQuery {
@@ -285,7 +279,7 @@ pub fn parse_items_query(
 }
 
 /// The query string of a page link: the request's own parameters with `limit` and `offset` replaced.
-pub(crate) fn page_query(q: &Params, limit: usize, offset: usize) -> String {
+fn page_query(q: &Params, limit: usize, offset: usize) -> String {
     let mut parts: Vec<String> = q
         .iter()
         .filter(|(k, _)| k != "limit" && k != "offset")
@@ -294,6 +288,53 @@ pub(crate) fn page_query(q: &Params, limit: usize, offset: usize) -> String {
     parts.push(format!("limit={limit}"));
     parts.push(format!("offset={offset}"));
     parts.join("&")
+}
+
+/// The `self`, `collection`, `next` and `prev` links of one page of `returned` items out of `matched`,
+/// starting at `offset`, in collection `id` (titled `title`). The page queries keep the request's other
+/// parameters.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn page_links(
+    base: &str,
+    id: &str,
+    title: &str,
+    raw: &Params,
+    limit: usize,
+    offset: usize,
+    returned: usize,
+    matched: usize,
+) -> Vec<Json> {
+    let href = |offset: usize| {
+        format!(
+            "{base}/collections/{id}/items?{}",
+            page_query(raw, limit, offset)
+        )
+    };
+    let mut links = vec![
+        json!({"href": href(offset), "rel": "self", "type": GEOJSON, "title": "this page"}),
+        json!({"href": format!("{base}/collections/{id}"), "rel": "collection", "type": "application/json", "title": title}),
+    ];
+    if offset.saturating_add(returned) < matched {
+        links.push(json!({"href": href(offset + returned), "rel": "next", "type": GEOJSON, "title": "next page"}));
+    }
+    if offset > 0 {
+        let prev = offset.saturating_sub(limit).min(matched.saturating_sub(1));
+        links.push(
+            json!({"href": href(prev), "rel": "prev", "type": GEOJSON, "title": "previous page"}),
+        );
+    }
+    links
+}
+
+/// `limit` (1…10 000, default 100) and `offset` (default 0) of an items query.
+pub(crate) fn parse_page(q: &Params) -> Result<(usize, usize), ApiError> {
+    let limit = parse_count(q, "limit", DEFAULT_LIMIT)?;
+    if limit == 0 || limit > MAX_LIMIT {
+        return Err(ApiError::bad_request(format!(
+            "limit must be between 1 and {MAX_LIMIT} (got {limit})"
+        )));
+    }
+    Ok((limit, parse_count(q, "offset", 0)?))
 }
 
 /// Writes one page of items as a GeoJSON FeatureCollection with `numberMatched`, `numberReturned` and
@@ -308,29 +349,16 @@ pub fn items_page(
     let selection = p.select(c, query.bbox, &query.filters);
     let matched = selection.len();
     let page = selection.page(query.offset, query.limit);
-    let href = |offset: usize| {
-        format!(
-            "{base}/collections/{}/items?{}",
-            c.as_str(),
-            page_query(raw, query.limit, offset)
-        )
-    };
-    let mut links = vec![
-        json!({"href": href(query.offset), "rel": "self", "type": GEOJSON, "title": "this page"}),
-        json!({"href": format!("{base}/collections/{}", c.as_str()), "rel": "collection", "type": "application/json", "title": c.title()}),
-    ];
-    if query.offset.saturating_add(page.len()) < matched {
-        links.push(json!({"href": href(query.offset + page.len()), "rel": "next", "type": GEOJSON, "title": "next page"}));
-    }
-    if query.offset > 0 {
-        let prev = query
-            .offset
-            .saturating_sub(query.limit)
-            .min(matched.saturating_sub(1));
-        links.push(
-            json!({"href": href(prev), "rel": "prev", "type": GEOJSON, "title": "previous page"}),
-        );
-    }
+    let links = page_links(
+        base,
+        c.as_str(),
+        c.title(),
+        raw,
+        query.limit,
+        query.offset,
+        page.len(),
+        matched,
+    );
     let mut out = Vec::with_capacity(256 + page.len() * 256);
     out.extend_from_slice(b"{\"type\":\"FeatureCollection\",\"numberMatched\":");
     out.extend_from_slice(matched.to_string().as_bytes());

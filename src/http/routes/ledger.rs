@@ -20,6 +20,8 @@ use crate::ledger::{self, Change, Identity, Ledger, LedgerError, ProblemFilter, 
 
 /// The OGC API collection id of the problem list.
 pub const COLLECTION: &str = "ledger-problems";
+/// Its title.
+const TITLE: &str = "问题隐患清单 (ledger problems)";
 
 const GEOJSON: &str = "application/geo+json";
 
@@ -357,7 +359,7 @@ pub async fn export(
 pub fn collection_json(base: &str) -> serde_json::Value {
     json!({
         "id": COLLECTION,
-        "title": "问题隐患清单 (ledger problems)",
+        "title": TITLE,
         "description": "Problems on the ledger, drawn at the feature, with their status (needs a token)",
         "itemType": "feature",
         "crs": ["http://www.opengis.net/def/crs/OGC/1.3/CRS84"],
@@ -387,20 +389,14 @@ pub async fn items(
     headers: HeaderMap,
     q: Result<Query<Params>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    use super::features::{page_query, parse_bbox, parse_count, DEFAULT_LIMIT, MAX_LIMIT};
+    use super::features::{page_links, parse_bbox, parse_page};
     let (l, _) = reader(&state, &headers)?;
     let q = params(q)?;
     let f = filter(&q)?;
     if let Some(other) = param(&q, "f").filter(|f| *f != "geojson" && *f != "json") {
         return Err(ApiError::bad_request(format!("f={other}: json or geojson")));
     }
-    let limit = parse_count(&q, "limit", DEFAULT_LIMIT)?;
-    if limit == 0 || limit > MAX_LIMIT {
-        return Err(ApiError::bad_request(format!(
-            "limit must be between 1 and {MAX_LIMIT} (got {limit})"
-        )));
-    }
-    let offset = parse_count(&q, "offset", 0)?;
+    let (limit, offset) = parse_page(&q)?;
     let bbox = param(&q, "bbox").map(parse_bbox).transpose()?;
     let list = with_store(l, move |s| s.problems(&f, today()).map_err(ledger_error)).await?;
     let inside = |p: &ledger::Problem| {
@@ -409,26 +405,16 @@ pub async fn items(
     let matched: Vec<ledger::Problem> = list.into_iter().filter(inside).collect();
     let total = matched.len();
     let page: Vec<ledger::Problem> = matched.into_iter().skip(offset).take(limit).collect();
-    let base = base_url(&headers);
-    let href = |offset: usize| {
-        format!(
-            "{base}/collections/{COLLECTION}/items?{}",
-            page_query(&q, limit, offset)
-        )
-    };
-    let mut links = vec![
-        json!({"href": href(offset), "rel": "self", "type": GEOJSON, "title": "this page"}),
-        json!({"href": format!("{base}/collections/{COLLECTION}"), "rel": "collection", "type": "application/json"}),
-    ];
-    if offset.saturating_add(page.len()) < total {
-        links.push(json!({"href": href(offset + page.len()), "rel": "next", "type": GEOJSON, "title": "next page"}));
-    }
-    if offset > 0 {
-        let prev = offset.saturating_sub(limit).min(total.saturating_sub(1));
-        links.push(
-            json!({"href": href(prev), "rel": "prev", "type": GEOJSON, "title": "previous page"}),
-        );
-    }
+    let links = page_links(
+        &base_url(&headers),
+        COLLECTION,
+        TITLE,
+        &q,
+        limit,
+        offset,
+        page.len(),
+        total,
+    );
     let mut fc = ledger::export::geojson(&page);
     fc["numberMatched"] = json!(total);
     fc["numberReturned"] = json!(page.len());
