@@ -71,7 +71,8 @@ describe('ledger panel in headless chromium', { skip: !!process.env.PERIMETER_UR
 
   test('a regulator token shows every problem, on the map coloured by status', async () => {
     await useToken('mock-regulator');
-    await page.locator('#ledger-count').waitFor();
+    // The viewer's refused state may still show a count of 0 until the regulator's list arrives.
+    await page.waitForFunction(() => Number(document.querySelector('#ledger-count')?.dataset.count) > 0, null, { timeout: 30_000 });
     assert.equal(await count(), 10);
     assert.equal(await page.locator('#ledger-who').textContent(), 'regulator-desk（regulator）');
     assert.deepEqual((await statuses()).slice(0, 3), [[1, 'open'], [2, 'rectifying'], [3, 'open']]);
