@@ -18,7 +18,7 @@ use serde_json::{Map, Value};
 
 use super::geom::{Pos, RawGeom};
 use super::report::{feature_label, reject, Bad};
-use super::split;
+use super::{fastfeature, split};
 use super::{fields::Field, Format, Input, LoadError, LoadOptions, RawFeature, RawLayer};
 use crate::crs::{Crs, ToWgs84};
 
@@ -165,7 +165,7 @@ fn geometry(v: &Value) -> Result<RawGeom, String> {
     })
 }
 
-fn prop_text(v: &Value) -> Option<String> {
+pub(crate) fn prop_text(v: &Value) -> Option<String> {
     match v {
         Value::Null => None,
         Value::String(s) if s.trim().is_empty() => None,
@@ -349,6 +349,29 @@ impl<'de> de::Visitor<'de> for TopSeed<'_> {
     }
 }
 
+/// One element of a `features` array: by [`fastfeature`] when it has the common shape and a valid
+/// geometry, else through a `serde_json::Value` (which also words the messages for bad features). `None`
+/// for a JSON syntax error.
+fn parse_element(bytes: &[u8], input: &Input, opts: &LoadOptions) -> Option<Parsed> {
+    if let Some((props, geom, id)) = fastfeature::feature(bytes) {
+        if geom.validate().is_ok() {
+            return Some(Parsed {
+                label_id: id,
+                result: Ok((props, geom)),
+            });
+        }
+    }
+    serde_json::from_slice::<Value>(bytes)
+        .ok()
+        .map(|v| parse_feature(v, input, opts))
+}
+
+/// The general path's Feature parts (the fast parser's tests compare with it).
+#[cfg(test)]
+pub(crate) fn feature_parts(v: Value) -> Option<FeatureParts> {
+    feature(v).ok()
+}
+
 /// Files at least this large have their features parsed in parallel.
 const PARALLEL_BYTES: usize = 1 << 20;
 
@@ -369,11 +392,7 @@ fn parse_top_parallel(bytes: &[u8], input: &Input, opts: &LoadOptions) -> Option
         .elements
         .par_iter()
         .with_min_len(256)
-        .map(|&(a, b)| {
-            serde_json::from_slice::<Value>(&bytes[a..b])
-                .ok()
-                .map(|v| parse_feature(v, input, opts))
-        })
+        .map(|&(a, b)| parse_element(&bytes[a..b], input, opts))
         .collect::<Option<Vec<Parsed>>>()?;
     let (a, b) = split.array;
     let mut rest = Vec::with_capacity(bytes.len() - (b - a) + 2);

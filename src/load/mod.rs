@@ -9,6 +9,7 @@ pub mod build;
 pub mod csv;
 mod dbf;
 pub mod encoding;
+mod fastfeature;
 pub mod fields;
 pub mod geojson;
 mod geom;

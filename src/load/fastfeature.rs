@@ -1,0 +1,539 @@
+//! A direct parser for the common shape of one GeoJSON Feature: bytes → attributes and raw positions,
+//! without building a JSON tree.
+//!
+//! It gives exactly what the general path ([`super::geojson`]: `serde_json::Value`, then the Feature's
+//! members) gives, or `None`, and the caller then takes the general path, which also produces the
+//! messages for bad features. `None` comes for anything it does not handle itself: a syntax error, a
+//! duplicate member, a nesting deeper than [`MAX_DEPTH`], a `GeometryCollection`, a null or missing
+//! geometry, a number that is not a short decimal, a non-string attribute (numbers, booleans, arrays
+//! and objects are turned to text by the general path's rules). Strings with escapes are decoded by
+//! `serde_json` itself; attributes come in key order, as `serde_json`'s map gives them.
+
+use std::borrow::Cow;
+
+use super::geojson::prop_text;
+use super::geom::{Pos, RawGeom};
+
+/// A Feature's attributes (key order), raw geometry and `id` member as text.
+pub(crate) type Parts = (Vec<(String, String)>, RawGeom, Option<String>);
+
+/// Deeper values are left to `serde_json` (whose own recursion limit is 128).
+const MAX_DEPTH: usize = 100;
+
+/// Powers of ten that are exact in an f64.
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+    1e18, 1e19, 1e20, 1e21, 1e22,
+];
+
+/// One Feature element (the bytes of one member of a `features` array).
+pub(crate) fn feature(bytes: &[u8]) -> Option<Parts> {
+    let mut p = Parser { b: bytes, i: 0 };
+    let parts = p.feature()?;
+    p.ws();
+    (p.i == bytes.len()).then_some(parts)
+}
+
+struct Parser<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+/// The geometry types read here.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Point,
+    MultiPoint,
+    LineString,
+    MultiLineString,
+    Polygon,
+    MultiPolygon,
+}
+
+impl Kind {
+    fn of(name: &str) -> Option<Kind> {
+        Some(match name {
+            "Point" => Kind::Point,
+            "MultiPoint" => Kind::MultiPoint,
+            "LineString" => Kind::LineString,
+            "MultiLineString" => Kind::MultiLineString,
+            "Polygon" => Kind::Polygon,
+            "MultiPolygon" => Kind::MultiPolygon,
+            _ => return None,
+        })
+    }
+}
+
+impl<'a> Parser<'a> {
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    /// The next byte after whitespace, not consumed.
+    fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.b.get(self.i).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.peek()? == c).then(|| self.i += 1)
+    }
+
+    /// `,` (true) or the closing byte `close` (false).
+    fn next_or_close(&mut self, close: u8) -> Option<bool> {
+        match self.peek()? {
+            b',' => {
+                self.i += 1;
+                Some(true)
+            }
+            c if c == close => {
+                self.i += 1;
+                Some(false)
+            }
+            _ => None,
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Option<()> {
+        self.ws();
+        let end = self.i + word.len();
+        (self.b.get(self.i..end)? == word).then(|| self.i = end)
+    }
+
+    /// A string: borrowed when it has no escapes, else decoded by `serde_json`.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let start = self.i + 1;
+        let mut j = start;
+        loop {
+            match *self.b.get(j)? {
+                b'"' => {
+                    let s = std::str::from_utf8(&self.b[start..j]).ok()?;
+                    self.i = j + 1;
+                    return Some(Cow::Borrowed(s));
+                }
+                b'\\' => break,
+                c if c < 0x20 => return None,
+                _ => j += 1,
+            }
+        }
+        // Escapes: find the end, let serde_json decode (and judge) the whole string.
+        while j < self.b.len() {
+            match self.b[j] {
+                b'"' => {
+                    let s: String = serde_json::from_slice(&self.b[self.i..=j]).ok()?;
+                    self.i = j + 1;
+                    return Some(Cow::Owned(s));
+                }
+                b'\\' => j += 2,
+                _ => j += 1,
+            }
+        }
+        None
+    }
+
+    /// A JSON number, strictly by the grammar. Integers and decimals of at most 15 significant digits are
+    /// computed here (exactly, as `serde_json` computes them); anything else is parsed by `serde_json`.
+    fn number(&mut self) -> Option<f64> {
+        self.ws();
+        let b = self.b;
+        let start = self.i;
+        let mut j = start;
+        let negative = b.get(j) == Some(&b'-');
+        if negative {
+            j += 1;
+        }
+        let mut sig: u64 = 0;
+        let mut digits = 0usize;
+        match *b.get(j)? {
+            b'0' => j += 1,
+            b'1'..=b'9' => {
+                while let Some(&c @ b'0'..=b'9') = b.get(j) {
+                    sig = sig.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                    digits += 1;
+                    j += 1;
+                }
+            }
+            _ => return None,
+        }
+        let mut frac = 0usize;
+        if b.get(j) == Some(&b'.') {
+            j += 1;
+            while let Some(&c @ b'0'..=b'9') = b.get(j) {
+                sig = sig.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+                if digits > 0 || c != b'0' {
+                    digits += 1;
+                }
+                frac += 1;
+                j += 1;
+            }
+            if frac == 0 {
+                return None;
+            }
+        }
+        let mut exponent = false;
+        if let Some(b'e' | b'E') = b.get(j) {
+            exponent = true;
+            j += 1;
+            if let Some(b'+' | b'-') = b.get(j) {
+                j += 1;
+            }
+            let digits_start = j;
+            while let Some(b'0'..=b'9') = b.get(j) {
+                j += 1;
+            }
+            if j == digits_start {
+                return None;
+            }
+        }
+        self.i = j;
+        if exponent || digits > 15 || frac >= POW10.len() || (negative && sig == 0) {
+            return serde_json::from_slice::<f64>(&b[start..j]).ok();
+        }
+        // sig < 10^15 < 2^53 and 10^frac (frac ≤ 15 + leading zeros ≤ 22) are exact: one rounding.
+        let v = sig as f64 / POW10[frac];
+        Some(if negative { -v } else { v })
+    }
+
+    /// Skips any value, checking its syntax.
+    fn skip(&mut self, depth: usize) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match self.peek()? {
+            b'"' => self.string().map(drop),
+            b'{' => {
+                self.i += 1;
+                if self.peek()? == b'}' {
+                    self.i += 1;
+                    return Some(());
+                }
+                loop {
+                    self.string()?;
+                    self.eat(b':')?;
+                    self.skip(depth + 1)?;
+                    if !self.next_or_close(b'}')? {
+                        return Some(());
+                    }
+                }
+            }
+            b'[' => {
+                self.i += 1;
+                if self.peek()? == b']' {
+                    self.i += 1;
+                    return Some(());
+                }
+                loop {
+                    self.skip(depth + 1)?;
+                    if !self.next_or_close(b']')? {
+                        return Some(());
+                    }
+                }
+            }
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            _ => self.number().map(drop),
+        }
+    }
+
+    /// The bytes of the next value (checked).
+    fn raw(&mut self, depth: usize) -> Option<&'a [u8]> {
+        self.ws();
+        let start = self.i;
+        self.skip(depth)?;
+        Some(&self.b[start..self.i])
+    }
+
+    /// A value as attribute text: strings as they are, null and blank strings as nothing, anything
+    /// else by the general path's rule.
+    fn text(&mut self) -> Option<Option<String>> {
+        match self.peek()? {
+            b'"' => {
+                let s = self.string()?;
+                Some((!s.trim().is_empty()).then(|| s.into_owned()))
+            }
+            b'n' => self.literal(b"null").map(|()| None),
+            _ => {
+                let raw = self.raw(1)?;
+                let v: serde_json::Value = serde_json::from_slice(raw).ok()?;
+                Some(prop_text(&v))
+            }
+        }
+    }
+
+    fn feature(&mut self) -> Option<Parts> {
+        self.eat(b'{')?;
+        let (mut kind, mut props, mut geometry, mut id) = (false, None, None, None);
+        if self.peek()? == b'}' {
+            return None;
+        }
+        loop {
+            let key = self.string()?;
+            self.eat(b':')?;
+            match &*key {
+                "type" => {
+                    if kind || self.string()? != "Feature" {
+                        return None;
+                    }
+                    kind = true;
+                }
+                "properties" if props.is_none() => {
+                    props = Some(if self.peek()? == b'n' {
+                        self.literal(b"null")?;
+                        Vec::new()
+                    } else {
+                        self.properties()?
+                    });
+                }
+                "geometry" if geometry.is_none() => geometry = Some(self.geometry()?),
+                "id" if id.is_none() => id = Some(self.text()?),
+                "properties" | "geometry" | "id" => return None,
+                _ => self.skip(1)?,
+            }
+            if !self.next_or_close(b'}')? {
+                break;
+            }
+        }
+        if !kind {
+            return None;
+        }
+        let mut props = props.unwrap_or_default();
+        let id = id.flatten();
+        if let Some(id) = &id {
+            if !props.iter().any(|(k, _)| k == "id") {
+                props.insert(0, ("id".into(), id.clone()));
+            }
+        }
+        Some((props, geometry?, id))
+    }
+
+    /// The `properties` object: non-empty attributes in key order; duplicates are left to the general
+    /// path.
+    fn properties(&mut self) -> Option<Vec<(String, String)>> {
+        self.eat(b'{')?;
+        let mut all: Vec<(Cow<'a, str>, Option<String>)> = Vec::with_capacity(12);
+        if self.peek()? == b'}' {
+            self.i += 1;
+            return Some(Vec::new());
+        }
+        loop {
+            let key = self.string()?;
+            self.eat(b':')?;
+            all.push((key, self.text()?));
+            if !self.next_or_close(b'}')? {
+                break;
+            }
+        }
+        all.sort_by(|a, b| a.0.cmp(&b.0));
+        if all.windows(2).any(|w| w[0].0 == w[1].0) {
+            return None;
+        }
+        Some(
+            all.into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k.into_owned(), v)))
+                .collect(),
+        )
+    }
+
+    fn geometry(&mut self) -> Option<RawGeom> {
+        self.eat(b'{')?;
+        let (mut kind, mut coords): (Option<Kind>, Option<Result<RawGeom, usize>>) = (None, None);
+        if self.peek()? == b'}' {
+            return None;
+        }
+        loop {
+            let key = self.string()?;
+            self.eat(b':')?;
+            match &*key {
+                "type" if kind.is_none() => kind = Some(Kind::of(&self.string()?)?),
+                "coordinates" if coords.is_none() => {
+                    coords = Some(match kind {
+                        Some(k) => Ok(self.coordinates(k)?),
+                        // The type comes later: note where the coordinates are, read them then.
+                        None => {
+                            self.ws();
+                            let at = self.i;
+                            self.skip(1)?;
+                            Err(at)
+                        }
+                    });
+                }
+                "type" | "coordinates" | "geometries" => return None,
+                _ => self.skip(1)?,
+            }
+            if !self.next_or_close(b'}')? {
+                break;
+            }
+        }
+        let kind = kind?;
+        match coords? {
+            Ok(g) => Some(g),
+            Err(at) => {
+                let end = self.i;
+                self.i = at;
+                let g = self.coordinates(kind)?;
+                self.i = end;
+                Some(g)
+            }
+        }
+    }
+
+    fn coordinates(&mut self, kind: Kind) -> Option<RawGeom> {
+        Some(match kind {
+            Kind::Point => RawGeom::Point(self.position()?),
+            Kind::MultiPoint => RawGeom::MultiPoint(self.list(Self::position)?),
+            Kind::LineString => RawGeom::LineString(self.list(Self::position)?),
+            Kind::MultiLineString => RawGeom::MultiLineString(self.list(Self::positions)?),
+            Kind::Polygon => RawGeom::Polygon(self.list(Self::positions)?),
+            Kind::MultiPolygon => RawGeom::MultiPolygon(self.list(|p| p.list(Self::positions))?),
+        })
+    }
+
+    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        self.eat(b'[')?;
+        let mut out = Vec::new();
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Some(out);
+        }
+        loop {
+            out.push(item(self)?);
+            if !self.next_or_close(b']')? {
+                return Some(out);
+            }
+        }
+    }
+
+    fn positions(&mut self) -> Option<Vec<Pos>> {
+        self.list(Self::position)
+    }
+
+    /// `[x, y]`, or `[x, y, …]` with further members ignored (as the general path does).
+    fn position(&mut self) -> Option<Pos> {
+        self.eat(b'[')?;
+        let x = self.number()?;
+        self.eat(b',')?;
+        let y = self.number()?;
+        while self.next_or_close(b']')? {
+            self.skip(3)?;
+        }
+        Some([x, y])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The general path's answer for one element: parse as a `serde_json::Value`, then take the Feature
+    /// apart as `geojson::feature` does.
+    fn general(text: &str) -> Option<Parts> {
+        let v: serde_json::Value = serde_json::from_str(text).ok()?;
+        super::super::geojson::feature_parts(v)
+    }
+
+    #[track_caller]
+    fn same(text: &str) {
+        let fast = feature(text.as_bytes());
+        assert!(fast.is_some(), "the fast path declined {text}");
+        assert_eq!(fast, general(text), "{text}");
+    }
+
+    #[track_caller]
+    fn declined(text: &str) {
+        assert_eq!(feature(text.as_bytes()), None, "{text}");
+    }
+
+    #[test]
+    fn common_features_equal_the_general_path() {
+        same(r#"{"type":"Feature","properties":{"id":"V1","name":"宏达便利店","category":"other","licence":"92411303MADW71M6FU","status":"在业"},"geometry":{"type":"Point","coordinates":[112.1483054,33.7629603]}}"#);
+        same(
+            r#" { "geometry" : { "coordinates" : [ [ [ 1 , 2 ] , [ 3.5 , 2 ] , [ 3.5 , 4e0 ] , [ 1 , 2 ] ] ] , "type" : "Polygon" } , "properties" : null , "type" : "Feature" , "id" : 17 } "#,
+        );
+        same(r#"{"type":"Feature","id":"  ","properties":{"z":"1","a":"x\"y\\u4e2d","b":" ","c":null,"n":-12.5e-3,"t":true,"o":{"k":[1,"]"]},"id":"own"},"bbox":[1,2,3,4],"geometry":{"type":"MultiPolygon","bbox":[0],"coordinates":[[[[0,0],[1,0],[1,1],[0,0]],[[0.1,0.1],[0.2,0.1],[0.2,0.2],[0.1,0.1]]],[[[5,5],[6,5],[6,6],[5,5]]]]}}"#);
+        same(r#"{"type":"Feature","id":7.25,"properties":{},"geometry":{"type":"LineString","coordinates":[[112.123456789012345,-33.1,9],[0.000000000000000000001,-0.0,"z"]]}}"#);
+        same(r#"{"type":"Feature","properties":{"名称":"网吧"},"geometry":{"type":"MultiLineString","coordinates":[[[1,1],[2,2]],[[3,3],[4,4]]]}}"#);
+        same(r#"{"type":"Feature","properties":{"a":"b"},"geometry":{"type":"MultiPoint","coordinates":[[1,1]]}}"#);
+        // Long and exponent numbers go through serde_json's own parse: the same bits.
+        same(r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[112.14830541234567891,1.7976931348623157e308]}}"#);
+        same(r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[-0,123456789012345678901234567890]}}"#);
+    }
+
+    #[test]
+    fn numbers_are_the_bits_serde_json_gives() {
+        for text in [
+            "0", "-1", "112.1483054", "33.7629603", "0.1", "0.30000000000000004", "-179.99999999", "1e2",
+            "123456789012345", "1234567890123456", "0.000001", "90.0000000000001", "5e-324",
+            "0.00000000000000000000001", "1.00000000000000000000000000",
+        ] {
+            let mut p = Parser {
+                b: text.as_bytes(),
+                i: 0,
+            };
+            let want: f64 = serde_json::from_str(text).unwrap();
+            assert_eq!(p.number().map(f64::to_bits), Some(want.to_bits()), "{text}");
+        }
+        // Random decimals as a generator writes them.
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let text = format!(
+                "{}{}.{:0w$}",
+                if x & 1 == 1 { "-" } else { "" },
+                (x >> 8) % 180,
+                (x >> 20) % 10u64.pow((x % 9) as u32 + 1),
+                w = (x % 9) as usize + 1
+            );
+            let mut p = Parser {
+                b: text.as_bytes(),
+                i: 0,
+            };
+            let want: f64 = serde_json::from_str(&text).unwrap();
+            assert_eq!(p.number().map(f64::to_bits), Some(want.to_bits()), "{text}");
+        }
+    }
+
+    #[test]
+    fn anything_unusual_is_left_to_the_general_path() {
+        for text in [
+            r#"{"type":"Feature","properties":{"a":"1","a":"2"},"geometry":{"type":"Point","coordinates":[1,2]}}"#,
+            r#"{"type":"Feature","type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}}"#,
+            r#"{"type":"Feature","geometry":null}"#,
+            r#"{"type":"Feature","properties":{}}"#,
+            r#"{"type":"Feat","geometry":{"type":"Point","coordinates":[1,2]}}"#,
+            r#"{"geometry":{"type":"Point","coordinates":[1,2]}}"#,
+            r#"{"type":"Feature","geometry":{"type":"GeometryCollection","geometries":[]}}"#,
+            r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1]}}"#,
+            r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1,"2"]}}"#,
+            r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[01,2]}}"#,
+            r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1.,2]}}"#,
+            r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2],}}"#,
+            r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[1,2]}} x"#,
+            r#"{"type":"Feature","geometry":{"type":"Point"}}"#,
+            r#"{"type":"Feature","geometry":{"type":"Circle","coordinates":[1,2]}}"#,
+            r#"{"type":"Feature","properties":[],"geometry":{"type":"Point","coordinates":[1,2]}}"#,
+            "{\"type\":\"Feature\",\"properties\":{\"a\":\"tab\there\"},\"geometry\":{\"type\":\"Point\",\"coordinates\":[1,2]}}",
+            r#"{"type":"Feature","properties":{"a":"\x"},"geometry":{"type":"Point","coordinates":[1,2]}}"#,
+        ] {
+            declined(text);
+        }
+        let deep = format!(
+            r#"{{"type":"Feature","x":{}1{},"geometry":{{"type":"Point","coordinates":[1,2]}}}}"#,
+            "[".repeat(200),
+            "]".repeat(200)
+        );
+        declined(&deep);
+        // Invalid UTF-8 inside a string.
+        let mut bad = br#"{"type":"Feature","properties":{"a":"xx"},"geometry":{"type":"Point","coordinates":[1,2]}}"#.to_vec();
+        let at = bad.iter().position(|&c| c == b'x').unwrap();
+        bad[at] = 0xff;
+        assert_eq!(feature(&bad), None);
+    }
+}
