@@ -55,23 +55,37 @@ pub fn run(args: ScanArgs) -> Result<(), Failure> {
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("cannot create {}", args.out.display()))
         .map_err(Failure::input)?;
+    let t3 = Instant::now();
+    let create = |name: &str| -> anyhow::Result<(PathBuf, BufWriter<File>)> {
+        let p = args.out.join(name);
+        let f = File::create(&p).with_context(|| p.display().to_string())?;
+        Ok((p, BufWriter::new(f)))
+    };
+    // The two findings files are written side by side: while one writes a batch, the other renders.
     let write = || -> anyhow::Result<Summary> {
-        let p = args.out.join("findings.geojson");
-        let f = File::create(&p).with_context(|| p.display().to_string())?;
-        findings::write_geojson(BufWriter::new(f), &ds, &rules, &found)
-            .with_context(|| p.display().to_string())?;
-        let p = args.out.join("findings.csv");
-        let f = File::create(&p).with_context(|| p.display().to_string())?;
-        findings::write_csv(BufWriter::new(f), &ds, &rules, &found)
-            .with_context(|| p.display().to_string())?;
-        let summary = findings::summarise(&ds, &rules, &found);
-        let p = args.out.join("summary.json");
-        let f = File::create(&p).with_context(|| p.display().to_string())?;
-        serde_json::to_writer_pretty(BufWriter::new(f), &summary)
-            .with_context(|| p.display().to_string())?;
+        let (geojson, (csv, summary)) = rayon::join(
+            || -> anyhow::Result<()> {
+                let (p, w) = create("findings.geojson")?;
+                findings::write_geojson(w, &ds, &rules, &found)
+                    .with_context(|| p.display().to_string())
+            },
+            || {
+                let csv = || -> anyhow::Result<()> {
+                    let (p, w) = create("findings.csv")?;
+                    findings::write_csv(w, &ds, &rules, &found)
+                        .with_context(|| p.display().to_string())
+                };
+                rayon::join(csv, || findings::summarise(&ds, &rules, &found))
+            },
+        );
+        geojson?;
+        csv?;
+        let (p, w) = create("summary.json")?;
+        serde_json::to_writer_pretty(w, &summary).with_context(|| p.display().to_string())?;
         Ok(summary)
     };
     let summary = write().map_err(Failure::internal)?;
+    let t_write = t3.elapsed();
     let recorded = match &args.ledger {
         Some(path) => {
             progress.stage("recording in the ledger");
@@ -88,11 +102,12 @@ pub fn run(args: ScanArgs) -> Result<(), Failure> {
     progress.finish();
     print_table(&summary, args.top);
     println!(
-        "rules: {} | load {:.2} s, index {:.3} s, scan {:.3} s | wrote {}/findings.geojson, findings.csv, summary.json",
+        "rules: {} | load {:.2} s, index {:.3} s, scan {:.3} s, write {:.2} s | wrote {}/findings.geojson, findings.csv, summary.json",
         rules.id,
         t_load.as_secs_f64(),
         t_index.as_secs_f64(),
         t_scan.as_secs_f64(),
+        t_write.as_secs_f64(),
         args.out.display()
     );
     if let (Some(path), Some(o)) = (&args.ledger, recorded) {

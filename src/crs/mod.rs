@@ -6,7 +6,7 @@
 pub mod chinese;
 mod transform;
 
-pub use transform::ToWgs84;
+pub use transform::{ConvertToWgs84, Formula, ToWgs84};
 
 use std::fmt;
 use std::str::FromStr;

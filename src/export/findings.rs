@@ -3,12 +3,12 @@
 //! `summary.json` (counts per school, township, category and rule).
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::text;
 use crate::model::Dataset;
 use crate::rules::RuleSet;
 use crate::scan::{FeatureType, Finding};
@@ -52,6 +52,50 @@ pub struct FindingRecord<'a> {
     pub approximate: bool,
 }
 
+impl FindingRecord<'_> {
+    /// The record as a JSON object: the bytes `serde_json` writes for it, written directly.
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        let key = |out: &mut Vec<u8>, k: &str| {
+            out.extend_from_slice(b",\"");
+            out.extend_from_slice(k.as_bytes());
+            out.extend_from_slice(b"\":");
+        };
+        out.extend_from_slice(b"{\"school_id\":");
+        text::json_str(out, self.school_id);
+        for (k, v) in [
+            ("school_name", self.school_name),
+            ("school_kind", self.school_kind),
+        ] {
+            key(out, k);
+            text::json_str(out, v);
+        }
+        key(out, "township");
+        match self.township {
+            Some(t) => text::json_str(out, t),
+            None => out.extend_from_slice(b"null"),
+        }
+        for (k, v) in [
+            ("feature_type", self.feature_type),
+            ("feature_id", self.feature_id),
+            ("feature_name", self.feature_name),
+            ("category", self.category),
+            ("rule_id", self.rule_id),
+            ("method", self.method),
+        ] {
+            key(out, k);
+            text::json_str(out, v);
+        }
+        key(out, "limit_m");
+        text::json_f64(out, self.limit_m);
+        key(out, "distance_m");
+        text::json_f64(out, self.distance_m);
+        key(out, "legal_basis");
+        text::json_str(out, self.legal_basis);
+        key(out, "approximate");
+        out.extend_from_slice(if self.approximate { b"true}" } else { b"false}" });
+    }
+}
+
 /// Rounds metres to centimetres.
 pub fn round_cm(m: f64) -> f64 {
     (m * 100.0).round() / 100.0
@@ -93,7 +137,7 @@ pub fn record<'a>(ds: &'a Dataset, rules: &'a RuleSet, f: &Finding) -> FindingRe
 /// chunks are written in order, so the output is the same as a serial writer's while memory stays at
 /// one batch.
 const RENDER_CHUNK: usize = 2048;
-const RENDER_BATCH: usize = 64 * RENDER_CHUNK;
+const RENDER_BATCH: usize = 8 * RENDER_CHUNK;
 
 /// Renders `findings` chunk by chunk with `render(index of the chunk's first finding, chunk, buffer)`
 /// and writes the buffers in order.
@@ -133,14 +177,19 @@ pub fn write_geojson(
             if first + i > 0 {
                 out.extend_from_slice(b",\n");
             }
-            let rec = record(ds, rules, f);
             let (a, b) = (f.measured.from, f.measured.to);
-            write!(
-                out,
-                "{{\"type\":\"Feature\",\"geometry\":{{\"type\":\"LineString\",\"coordinates\":[[{:.7},{:.7}],[{:.7},{:.7}]]}},\"properties\":",
-                a.0, a.1, b.0, b.1
-            )?;
-            serde_json::to_writer(&mut *out, &rec)?;
+            out.extend_from_slice(
+                b"{\"type\":\"Feature\",\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[",
+            );
+            text::fixed(out, a.0, 7);
+            out.push(b',');
+            text::fixed(out, a.1, 7);
+            out.extend_from_slice(b"],[");
+            text::fixed(out, b.0, 7);
+            out.push(b',');
+            text::fixed(out, b.1, 7);
+            out.extend_from_slice(b"]]},\"properties\":");
+            record(ds, rules, f).write_json(out);
             out.push(b'}');
         }
         Ok(())
@@ -163,32 +212,12 @@ pub fn write_csv(
     cw.write_record(&header)?;
     cw.flush()?;
     drop(cw);
+    // Each rule's limit as CSV text (`Display`, as the csv crate writes it).
+    let limits: Vec<String> = rules.rules.iter().map(|r| r.limit_m.to_string()).collect();
     write_rendered(&mut w, findings, |_, chunk, out| {
-        let mut cw = csv::Writer::from_writer(out);
-        let mut nums = String::with_capacity(96);
         for f in chunk {
             let r = record(ds, rules, f);
-            nums.clear();
-            let mut ranges = [(0, 0); 6];
-            let values = [
-                r.limit_m,
-                r.distance_m,
-                f.measured.from.0,
-                f.measured.from.1,
-                f.measured.to.0,
-                f.measured.to.1,
-            ];
-            for (k, v) in values.iter().enumerate() {
-                let start = nums.len();
-                let _ = match k {
-                    0 => write!(nums, "{v}"),
-                    1 => write!(nums, "{v:.2}"),
-                    _ => write!(nums, "{v:.7}"),
-                };
-                ranges[k] = (start, nums.len());
-            }
-            let num = |k: usize| &nums[ranges[k].0..ranges[k].1];
-            cw.write_record([
+            for s in [
                 r.school_id,
                 r.school_name,
                 r.school_kind,
@@ -199,17 +228,30 @@ pub fn write_csv(
                 r.category,
                 r.rule_id,
                 r.method,
-                num(0),
-                num(1),
-                r.legal_basis,
-                if r.approximate { "true" } else { "false" },
-                num(2),
-                num(3),
-                num(4),
-                num(5),
-            ])?;
+                &limits[f.rule as usize],
+            ] {
+                text::csv_field(out, s);
+                out.push(b',');
+            }
+            text::fixed(out, r.distance_m, 2);
+            out.push(b',');
+            text::csv_field(out, r.legal_basis);
+            out.extend_from_slice(if r.approximate {
+                b",true,"
+            } else {
+                b",false,"
+            });
+            for (k, v) in [f.measured.from.0, f.measured.from.1, f.measured.to.0, f.measured.to.1]
+                .into_iter()
+                .enumerate()
+            {
+                if k > 0 {
+                    out.push(b',');
+                }
+                text::fixed(out, v, 7);
+            }
+            out.push(b'\n');
         }
-        cw.flush()?;
         Ok(())
     })?;
     w.flush()?;
@@ -306,5 +348,43 @@ pub fn summarise(ds: &Dataset, rules: &RuleSet, findings: &[Finding]) -> Summary
         by_township,
         by_category,
         by_rule,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_write_the_json_serde_writes() {
+        let mut rec = FindingRecord {
+            school_id: "S1",
+            school_name: "城关\"一\"小\\",
+            school_kind: "primary",
+            township: None,
+            feature_type: "venue",
+            feature_id: "V\n9",
+            feature_name: "网吧",
+            category: "internet_cafe",
+            rule_id: "cafe",
+            method: "boundary",
+            limit_m: 200.0,
+            distance_m: 199.95,
+            legal_basis: "《互联网上网服务营业场所管理条例》第九条",
+            approximate: false,
+        };
+        for (township, distance, approximate) in
+            [(None, 199.95, false), (Some("城关镇"), 0.0, true), (Some(""), 1e-7, false)]
+        {
+            rec.township = township;
+            rec.distance_m = distance;
+            rec.approximate = approximate;
+            let mut out = Vec::new();
+            rec.write_json(&mut out);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                serde_json::to_string(&rec).unwrap()
+            );
+        }
     }
 }

@@ -4,3 +4,4 @@ pub mod dbf;
 pub mod findings;
 pub mod layers;
 pub mod posts;
+pub mod text;

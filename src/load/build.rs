@@ -20,6 +20,10 @@
 
 use std::collections::HashMap;
 
+/// Ids hashed with foldhash: fast, and well spread for ids that differ only in their last digits.
+type IdMap = HashMap<String, usize, foldhash::fast::FixedState>;
+use std::path::{Path, PathBuf};
+
 use rayon::prelude::*;
 
 use geo_types::{Geometry, MultiLineString, MultiPolygon, Point};
@@ -80,7 +84,7 @@ impl FieldCache {
 }
 
 /// A feature's attributes as seen through the field map.
-struct Attrs<'a> {
+pub(crate) struct Attrs<'a> {
     feature: &'a RawFeature,
     resolved: Resolved,
 }
@@ -149,63 +153,123 @@ fn wrong_geometry(what: &str, expected: &str, g: &Geometry<f64>) -> Bad {
     )
 }
 
-/// Runs `make` over every feature of `raw`, with ids checked for duplicates; bad features fail or are
-/// skipped.
+/// Makes one layer item from a feature's attributes and its id.
+pub(crate) type Make<T> = fn(&LoadOptions, &Attrs<'_>, String) -> Result<T, Bad>;
+
+/// A feature a reader could not read, kept for its place in file order: its index, the label naming it
+/// in messages, and what is wrong.
+pub(crate) type Rejected = (usize, String, Bad);
+
+/// Builds one layer's items from its features, batch by batch in file order, with ids checked for
+/// duplicates across the whole layer; bad features fail or are skipped.
 ///
 /// `make` sees one feature at a time, so it runs in parallel; the duplicate check and the decision to
-/// fail or skip then go through the features in order, so the outcome (the first error, the skipped
-/// list) is the same as a serial run's.
+/// fail or skip then go through the features in order (with the features the reader rejected in their
+/// places), so the outcome (the first error, the skipped list) is the same as a serial run's.
+pub(crate) struct Builder<'o, T> {
+    path: PathBuf,
+    stem: String,
+    opts: &'o LoadOptions,
+    layer: LayerKind,
+    make: Make<T>,
+    seen: IdMap,
+    out: Vec<T>,
+    skipped: Vec<Skipped>,
+}
+
+impl<'o, T: Send> Builder<'o, T> {
+    pub(crate) fn new(path: &Path, opts: &'o LoadOptions, layer: LayerKind, make: Make<T>) -> Self {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| layer.as_str().to_string());
+        Builder {
+            path: path.to_path_buf(),
+            stem,
+            opts,
+            layer,
+            make,
+            seen: IdMap::default(),
+            out: Vec::new(),
+            skipped: Vec::new(),
+        }
+    }
+
+    /// Makes room for `n` more items (a reader that knows how many features follow says so).
+    pub(crate) fn expect(&mut self, n: usize) {
+        self.out.reserve(n);
+        self.seen.reserve(n);
+    }
+
+    /// Adds a batch: `features` and the features the reader `rejected`, each in file order.
+    pub(crate) fn add(
+        &mut self,
+        features: &[RawFeature],
+        rejected: Vec<Rejected>,
+    ) -> Result<(), LoadError> {
+        let (opts, layer, make, stem) = (self.opts, self.layer, self.make, self.stem.as_str());
+        type Made<'r, T> = (Option<(&'r str, &'r str)>, String, Result<T, Bad>);
+        let made: Vec<Made<'_, T>> = features
+            .par_iter()
+            .with_min_len(512)
+            .map_init(FieldCache::default, |cache, feature| {
+                let attrs = Attrs {
+                    feature,
+                    resolved: cache.resolve(feature, opts, layer),
+                };
+                let explicit_id = attrs.get(Field::Id);
+                let id = explicit_id
+                    .map(|(_, v)| v.to_string())
+                    .unwrap_or_else(|| format!("{stem}:{}", feature.index));
+                let result = make(opts, &attrs, id.clone());
+                (explicit_id, id, result)
+            })
+            .collect();
+        self.out.reserve(features.len());
+        let mut rejected = rejected.into_iter().peekable();
+        for (feature, (explicit_id, id, result)) in features.iter().zip(made) {
+            while let Some((_, label, bad)) = rejected.next_if(|r| r.0 < feature.index) {
+                reject(&self.path, opts.skip_invalid, &mut self.skipped, label, bad)?;
+            }
+            let label = feature_label(feature.index, None, explicit_id.map(|(_, v)| v));
+            let result = match (layer, explicit_id, self.seen.get(&id).copied()) {
+                (LayerKind::Gates, _, _) => result,
+                (_, Some((key, value)), Some(first)) => Err(Bad::new(
+                    key,
+                    format!("duplicate id '{value}' (feature #{first} has it too)"),
+                )),
+                _ => {
+                    self.seen.insert(id, feature.index);
+                    result
+                }
+            };
+            match result {
+                Ok(v) => self.out.push(v),
+                Err(bad) => reject(&self.path, opts.skip_invalid, &mut self.skipped, label, bad)?,
+            }
+        }
+        for (_, label, bad) in rejected {
+            reject(&self.path, opts.skip_invalid, &mut self.skipped, label, bad)?;
+        }
+        Ok(())
+    }
+
+    /// The items made and the features skipped.
+    pub(crate) fn finish(self) -> (Vec<T>, Vec<Skipped>) {
+        (self.out, self.skipped)
+    }
+}
+
+/// Runs `make` over every feature of `raw` (see [`Builder`]).
 fn each<T: Send>(
     raw: &RawLayer,
     opts: &LoadOptions,
     layer: LayerKind,
-    make: impl Fn(&Attrs<'_>, String) -> Result<T, Bad> + Sync,
+    make: Make<T>,
 ) -> Result<(Vec<T>, Vec<Skipped>), LoadError> {
-    let stem = raw
-        .path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| layer.as_str().to_string());
-    type Made<'r, T> = (Option<(&'r str, &'r str)>, String, Result<T, Bad>);
-    let made: Vec<Made<'_, T>> = raw
-        .features
-        .par_iter()
-        .with_min_len(512)
-        .map_init(FieldCache::default, |cache, feature| {
-            let attrs = Attrs {
-                feature,
-                resolved: cache.resolve(feature, opts, layer),
-            };
-            let explicit_id = attrs.get(Field::Id);
-            let id = explicit_id
-                .map(|(_, v)| v.to_string())
-                .unwrap_or_else(|| format!("{stem}:{}", feature.index));
-            let result = make(&attrs, id.clone());
-            (explicit_id, id, result)
-        })
-        .collect();
-    let mut seen: HashMap<String, usize> = HashMap::with_capacity(raw.features.len());
-    let mut out = Vec::with_capacity(raw.features.len());
-    let mut skipped = Vec::new();
-    for (feature, (explicit_id, id, result)) in raw.features.iter().zip(made) {
-        let label = feature_label(feature.index, None, explicit_id.map(|(_, v)| v));
-        let result = match (layer, explicit_id, seen.get(&id).copied()) {
-            (LayerKind::Gates, _, _) => result,
-            (_, Some((key, value)), Some(first)) => Err(Bad::new(
-                key,
-                format!("duplicate id '{value}' (feature #{first} has it too)"),
-            )),
-            _ => {
-                seen.insert(id, feature.index);
-                result
-            }
-        };
-        match result {
-            Ok(v) => out.push(v),
-            Err(bad) => reject(&raw.path, opts.skip_invalid, &mut skipped, label, bad)?,
-        }
-    }
-    Ok((out, skipped))
+    let mut builder = Builder::new(&raw.path, opts, layer, make);
+    builder.add(&raw.features, Vec::new())?;
+    Ok(builder.finish())
 }
 
 /// Schools from a raw layer.
@@ -213,7 +277,12 @@ pub fn schools(
     raw: &RawLayer,
     opts: &LoadOptions,
 ) -> Result<(Vec<School>, Vec<Skipped>), LoadError> {
-    each(raw, opts, LayerKind::Schools, |a, id| {
+    each(raw, opts, LayerKind::Schools, school)
+}
+
+/// One school.
+pub(crate) fn school(_: &LoadOptions, a: &Attrs<'_>, id: String) -> Result<School, Bad> {
+    {
         let name = a.required(Field::Name, "the school's name")?;
         let kind = match a.get(Field::Kind) {
             Some((key, value)) => value
@@ -246,7 +315,7 @@ pub fn schools(
             gates: Vec::new(),
             pupils,
         })
-    })
+    }
 }
 
 /// A head count: a non-negative whole number (`1200`, `1200.0`).
@@ -276,7 +345,12 @@ fn parse_category(value: &str) -> Result<Category, String> {
 
 /// Venues from a raw layer.
 pub fn venues(raw: &RawLayer, opts: &LoadOptions) -> Result<(Vec<Venue>, Vec<Skipped>), LoadError> {
-    each(raw, opts, LayerKind::Venues, |a, id| {
+    each(raw, opts, LayerKind::Venues, venue)
+}
+
+/// One venue.
+pub(crate) fn venue(opts: &LoadOptions, a: &Attrs<'_>, id: String) -> Result<Venue, Bad> {
+    {
         let explicit = match a.get(Field::Category) {
             None => None,
             Some((key, value)) => Some(parse_category(value).map_err(|m| Bad::new(key, m))?),
@@ -307,7 +381,7 @@ pub fn venues(raw: &RawLayer, opts: &LoadOptions) -> Result<(Vec<Venue>, Vec<Ski
             status: a.text(Field::Status),
             footprint,
         })
-    })
+    }
 }
 
 /// Water bodies from a raw layer.
@@ -315,7 +389,12 @@ pub fn water(
     raw: &RawLayer,
     opts: &LoadOptions,
 ) -> Result<(Vec<WaterBody>, Vec<Skipped>), LoadError> {
-    each(raw, opts, LayerKind::Water, |a, id| {
+    each(raw, opts, LayerKind::Water, water_body)
+}
+
+/// One water body.
+pub(crate) fn water_body(_: &LoadOptions, a: &Attrs<'_>, id: String) -> Result<WaterBody, Bad> {
+    {
         let name = a.text(Field::Name).unwrap_or_default();
         let kind = match a.get(Field::Kind) {
             Some((key, value)) => value
@@ -351,7 +430,7 @@ pub fn water(
             kind,
             geom,
         })
-    })
+    }
 }
 
 /// A gate and the id of the school it belongs to.
@@ -362,7 +441,12 @@ pub fn gates(
     raw: &RawLayer,
     opts: &LoadOptions,
 ) -> Result<(Vec<SchoolGate>, Vec<Skipped>), LoadError> {
-    each(raw, opts, LayerKind::Gates, |a, _| {
+    each(raw, opts, LayerKind::Gates, gate)
+}
+
+/// One gate and its school's id.
+pub(crate) fn gate(_: &LoadOptions, a: &Attrs<'_>, _: String) -> Result<SchoolGate, Bad> {
+    {
         let school = a.required(Field::SchoolId, "the gate's school id")?;
         let point = point_of(&a.feature.geometry)
             .ok_or_else(|| wrong_geometry("a gate", "a Point", &a.feature.geometry))?;
@@ -374,7 +458,7 @@ pub fn gates(
                 point,
             },
         ))
-    })
+    }
 }
 
 /// Gives each school its gates; returns the school ids that matched no school, once each, in the

@@ -17,15 +17,15 @@ use serde::de;
 use serde_json::{Map, Value};
 
 use super::geom::{Pos, RawGeom};
+use super::build::{Builder, Rejected};
 use super::report::{feature_label, reject, Bad};
 use super::{fastfeature, split};
 use super::{fields::Field, Format, Input, LoadError, LoadOptions, RawFeature, RawLayer};
-use crate::crs::{Crs, ToWgs84};
+use crate::crs::{ConvertToWgs84, Crs, ToWgs84};
 
 /// Reads a GeoJSON file.
 pub fn read(input: &Input, opts: &LoadOptions) -> Result<RawLayer, LoadError> {
-    let bytes = std::fs::read(&input.path).map_err(|e| LoadError::io(&input.path, e))?;
-    parse(&bytes, input, opts)
+    parse(&FileBytes::open(&input.path)?, input, opts)
 }
 
 fn malformed(input: &Input, message: impl Into<String>) -> LoadError {
@@ -387,26 +387,33 @@ fn parse_top(bytes: &[u8], input: &Input, opts: &LoadOptions) -> Result<Top, Loa
 /// element is parsed on its own, and the top level is parsed with the features array emptied. `None`
 /// when anything is unusual (the serial parse then reports the error with its line and column).
 fn parse_top_parallel(bytes: &[u8], input: &Input, opts: &LoadOptions) -> Option<Top> {
-    let split = split::split_features(bytes)?;
+    let (split, mut top) = split_top(bytes, input, opts)?;
     let items: Vec<Parsed> = split
         .elements
         .par_iter()
         .with_min_len(256)
         .map(|&(a, b)| parse_element(&bytes[a..b], input, opts))
         .collect::<Option<Vec<Parsed>>>()?;
+    top.features = Some(items);
+    Some(top)
+}
+
+/// The features array's elements and the top level without them (its `features` left `None` for a
+/// bare array, and as found otherwise). `None` when anything is unusual.
+fn split_top(bytes: &[u8], input: &Input, opts: &LoadOptions) -> Option<(split::Split, Top)> {
+    let split = split::split_features(bytes)?;
     let (a, b) = split.array;
     let mut rest = Vec::with_capacity(bytes.len() - (b - a) + 2);
     rest.extend_from_slice(&bytes[..a]);
     rest.extend_from_slice(b"[]");
     rest.extend_from_slice(&bytes[b..]);
-    let mut top = parse_top(&rest, input, opts).ok()?;
+    let top = parse_top(&rest, input, opts).ok()?;
     // Another `features` member (spelt with escapes) would have been read here: leave it to the serial
     // parse, which keeps the last one as serde_json does.
     if top.features.as_ref().is_some_and(|f| !f.is_empty()) {
         return None;
     }
-    top.features = Some(items);
-    Some(top)
+    Some((split, top))
 }
 
 /// Reads GeoJSON from memory (the entry point of [`read`], and of fuzzing).
@@ -429,8 +436,30 @@ fn parse_with(
         Some(top) => top,
         None => parse_top(bytes, input, opts)?,
     };
+    let (crs, to_wgs84) = layer_crs(&top, input)?;
+    let items = top_items(top, input, opts)?;
+    let mut features = Vec::with_capacity(items.len());
+    let mut skipped = Vec::new();
+    for (index, item) in items.into_iter().enumerate() {
+        match convert(index, item, &to_wgs84, input, opts) {
+            Ok(f) => features.push(f),
+            Err((_, label, bad)) => reject(&input.path, opts.skip_invalid, &mut skipped, label, bad)?,
+        }
+    }
+    Ok(RawLayer {
+        path: input.path.clone(),
+        format: Format::GeoJson,
+        crs,
+        encoding: None,
+        features,
+        skipped,
+    })
+}
+
+/// The features of a parsed top level (a FeatureCollection, a bare array or a single Feature).
+fn top_items(top: Top, input: &Input, opts: &LoadOptions) -> Result<Vec<Parsed>, LoadError> {
     let kind = top.kind.as_ref().map(|k| k.as_str().unwrap_or(""));
-    let items = match (kind, top.features) {
+    Ok(match (kind, top.features) {
         (None, Some(features)) if top.array => features,
         (Some("FeatureCollection"), Some(features)) => features,
         (Some("FeatureCollection"), None) => {
@@ -453,7 +482,11 @@ fn parse_with(
             ))
         }
         (None, _) => return Err(malformed(input, "the top-level object has no 'type'")),
-    };
+    })
+}
+
+/// The layer's CRS: the file's `crs` member or the declared one (both, differing: an error), else WGS84.
+fn layer_crs(top: &Top, input: &Input) -> Result<(Crs, ToWgs84), LoadError> {
     let file_crs = top
         .crs
         .as_ref()
@@ -478,42 +511,171 @@ fn parse_with(
         path: input.path.clone(),
         message: e.to_string(),
     })?;
+    Ok((crs, to_wgs84))
+}
 
-    let mut features = Vec::with_capacity(items.len());
-    let mut skipped = Vec::new();
-    for (index, item) in items.into_iter().enumerate() {
-        let (bad, label_id) = match item.result {
-            Ok((props, g)) => match g.to_wgs84(&to_wgs84) {
-                Ok(geometry) => {
-                    features.push(RawFeature {
-                        index,
-                        props,
-                        geometry,
-                    });
-                    continue;
-                }
-                Err(e) => {
-                    let label_id = item.label_id.or_else(|| {
-                        let keys = props.iter().map(|(k, _)| k.as_str());
-                        let key = opts.fields.resolve(input.layer, Field::Id, keys)?;
-                        props.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
-                    });
-                    (Bad::new("geometry", e.to_string()), label_id)
-                }
-            },
-            Err(bad) => (bad, item.label_id),
+/// A parsed feature converted to WGS84, or why it is rejected (named by its `id` member, else its id
+/// attribute).
+fn convert<C: ConvertToWgs84 + ?Sized>(
+    index: usize,
+    item: Parsed,
+    to_wgs84: &C,
+    input: &Input,
+    opts: &LoadOptions,
+) -> Result<RawFeature, Rejected> {
+    let (bad, label_id) = match item.result {
+        Ok((props, g)) => match g.to_wgs84(to_wgs84) {
+            Ok(geometry) => {
+                return Ok(RawFeature {
+                    index,
+                    props,
+                    geometry,
+                })
+            }
+            Err(e) => {
+                let label_id = item.label_id.or_else(|| {
+                    let keys = props.iter().map(|(k, _)| k.as_str());
+                    let key = opts.fields.resolve(input.layer, Field::Id, keys)?;
+                    props.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+                });
+                (Bad::new("geometry", e.to_string()), label_id)
+            }
+        },
+        Err(bad) => (bad, item.label_id),
+    };
+    Err((index, feature_label(index, None, label_id.as_deref()), bad))
+}
+
+/// Features per batch of [`read_batches`].
+const BATCH: usize = 1 << 16;
+
+/// Reads a GeoJSON file batch by batch into `builder`: the features of every batch, converted to WGS84,
+/// and the features rejected in it, in file order; the returned layer has no features (and the
+/// rejected ones are the builder's to report). A large file is mapped rather than read, its features are
+/// parsed in parallel, and what a batch has used of the mapping is given back to the system, so that
+/// memory holds one batch of raw features, not the file and all of them. Anything unusual falls back
+/// to [`read`] (one batch).
+pub(crate) fn read_batches<T: Send>(
+    input: &Input,
+    opts: &LoadOptions,
+    builder: &mut Builder<'_, T>,
+) -> Result<RawLayer, LoadError> {
+    let file = FileBytes::open(&input.path)?;
+    let bytes: &[u8] = &file;
+    let bom = if bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+    let bytes = &bytes[bom..];
+    let whole = |builder: &mut Builder<'_, T>| {
+        let mut raw = parse(bytes, input, opts)?;
+        let features = std::mem::take(&mut raw.features);
+        builder.expect(features.len());
+        builder.add(&features, Vec::new())?;
+        Ok(raw)
+    };
+    let Some((split, top)) = (bytes.len() >= PARALLEL_BYTES)
+        .then(|| split_top(bytes, input, opts))
+        .flatten()
+    else {
+        return whole(builder);
+    };
+    let (crs, to_wgs84) = layer_crs(&top, input)?;
+    // The split has read the whole file: give it back, each batch reads its part again.
+    file.release(0, file.len());
+    builder.expect(split.elements.len());
+    let mut done = 0;
+    for (n, chunk) in split.elements.chunks(BATCH).enumerate() {
+        let first = n * BATCH;
+        let parsed: Option<Vec<Parsed>> = chunk
+            .par_iter()
+            .with_min_len(256)
+            .map(|&(a, b)| parse_element(&bytes[a..b], input, opts))
+            .collect();
+        let Some(parsed) = parsed else {
+            // A JSON syntax error: the serial parse words it, with its line and column.
+            return Err(parse_top(bytes, input, opts)
+                .err()
+                .unwrap_or_else(|| malformed(input, "unreadable feature")));
         };
-        let label = feature_label(index, None, label_id.as_deref());
-        reject(&input.path, opts.skip_invalid, &mut skipped, label, bad)?
+        // Formulas convert in parallel; a PROJ transformation is one per file, used serially.
+        let converted: Vec<Result<RawFeature, Rejected>> = match to_wgs84.formula() {
+            Some(f) => parsed
+                .into_par_iter()
+                .with_min_len(256)
+                .enumerate()
+                .map(|(i, item)| convert(first + i, item, &f, input, opts))
+                .collect(),
+            None => parsed
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| convert(first + i, item, &to_wgs84, input, opts))
+                .collect(),
+        };
+        let mut features = Vec::with_capacity(converted.len());
+        let mut rejected = Vec::new();
+        for c in converted {
+            match c {
+                Ok(f) => features.push(f),
+                Err(r) => rejected.push(r),
+            }
+        }
+        builder.add(&features, rejected)?;
+        let end = bom + chunk.last().map_or(done, |&(_, b)| b);
+        file.release(done, end);
+        done = end;
     }
     Ok(RawLayer {
         path: input.path.clone(),
         format: Format::GeoJson,
         crs,
         encoding: None,
-        features,
-        skipped,
+        features: Vec::new(),
+        skipped: Vec::new(),
     })
+}
+
+/// A file's bytes: mapped when large, read when small.
+enum FileBytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl FileBytes {
+    fn open(path: &std::path::Path) -> Result<FileBytes, LoadError> {
+        let file = std::fs::File::open(path).map_err(|e| LoadError::io(path, e))?;
+        let len = file.metadata().map_err(|e| LoadError::io(path, e))?.len();
+        if len < PARALLEL_BYTES as u64 {
+            let mut bytes = Vec::with_capacity(len as usize);
+            std::io::Read::read_to_end(&mut &file, &mut bytes).map_err(|e| LoadError::io(path, e))?;
+            return Ok(FileBytes::Read(bytes));
+        }
+        // SAFETY: the mapping is read-only; like every reader of a file, this one assumes that nobody
+        // truncates or rewrites the file while it is being read.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| LoadError::io(path, e))?;
+        // Read ahead: the file is read front to back.
+        let _ = map.advise(memmap2::Advice::Sequential);
+        Ok(FileBytes::Mapped(map))
+    }
+
+    /// Gives the pages wholly inside `from..to` back to the system (they stay in the page cache, and
+    /// would be read again from it if touched).
+    fn release(&self, from: usize, to: usize) {
+        if let FileBytes::Mapped(map) = self {
+            const PAGE: usize = 4096;
+            let (a, b) = (from.div_ceil(PAGE) * PAGE, to / PAGE * PAGE);
+            if b > a {
+                let _ = map.advise_range(memmap2::Advice::DontNeed, a, b - a);
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for FileBytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            FileBytes::Mapped(m) => m,
+            FileBytes::Read(v) => v,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use geo_types::{
     Coord, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon,
 };
 
-use crate::crs::{CrsError, ToWgs84};
+use crate::crs::{ConvertToWgs84, CrsError};
 
 /// One position as read: `[x, y]` in the file's CRS (longitude/latitude degrees or projected metres).
 pub(crate) type Pos = [f64; 2];
@@ -132,9 +132,9 @@ impl RawGeom {
     }
 
     /// Converts every position to WGS84 longitude/latitude. Call [`RawGeom::validate`] first.
-    pub fn to_wgs84(&self, t: &ToWgs84) -> Result<Geometry<f64>, CrsError> {
+    pub fn to_wgs84<T: ConvertToWgs84 + ?Sized>(&self, t: &T) -> Result<Geometry<f64>, CrsError> {
         let pt = |p: &Pos| -> Result<Coord<f64>, CrsError> {
-            let (x, y) = t.convert(p[0], p[1])?;
+            let (x, y) = t.to_lon_lat(p[0], p[1])?;
             Ok(Coord { x, y })
         };
         let line = |l: &[Pos]| -> Result<LineString<f64>, CrsError> {
@@ -232,7 +232,7 @@ mod tests {
 
     #[test]
     fn wgs84_conversion_keeps_positions_and_holes() {
-        let t = ToWgs84::new(&Crs::Wgs84).unwrap();
+        let t = crate::crs::ToWgs84::new(&Crs::Wgs84).unwrap();
         let hole = vec![[0.2, 0.2], [0.2, 0.4], [0.4, 0.4], [0.4, 0.2], [0.2, 0.2]];
         let g = RawGeom::Polygon(vec![square(true), hole])
             .to_wgs84(&t)

@@ -392,6 +392,41 @@ pub fn read_layer(input: &Input, opts: &LoadOptions) -> Result<RawLayer, LoadErr
     }
 }
 
+/// Appends `items` to `to`, moving the vector when `to` is empty (the usual case: one file per layer).
+fn append<T>(to: &mut Vec<T>, mut items: Vec<T>) {
+    if to.is_empty() {
+        std::mem::swap(to, &mut items);
+    } else {
+        to.append(&mut items);
+    }
+}
+
+/// Reads one layer file and builds its items: a GeoJSON file batch by batch (see
+/// [`geojson::read_batches`]), other formats whole. The report lists the features skipped.
+fn read_built<T: Send>(
+    input: &Input,
+    opts: &LoadOptions,
+    make: build::Make<T>,
+) -> Result<(FileReport, Vec<T>), LoadError> {
+    let mut builder = build::Builder::new(&input.path, opts, input.layer, make);
+    let raw = match Format::from_path(&input.path)? {
+        Format::GeoJson => geojson::read_batches(input, opts, &mut builder)?,
+        _ => {
+            let mut raw = read_layer(input, opts)?;
+            let features = std::mem::take(&mut raw.features);
+            builder.expect(features.len());
+            builder.add(&features, Vec::new())?;
+            raw
+        }
+    };
+    let mut report = FileReport::from_raw(&raw, input);
+    let (items, skipped) = builder.finish();
+    report
+        .skipped
+        .extend(skipped.into_iter().map(SkippedFeature::from));
+    Ok((report, items))
+}
+
 /// Loads every layer input and OSM file into one dataset, gives the schools their gates, and reports
 /// what each file gave. The first error stops the load (unless `opts.skip_invalid`, which skips bad
 /// features and lists them in the report).
@@ -404,43 +439,32 @@ pub fn load_all(
     let mut files = Vec::new();
     let mut gate_files: Vec<(usize, Vec<(String, Gate)>)> = Vec::new();
     for input in inputs {
-        let raw = read_layer(input, opts)?;
-        let mut report = FileReport::from_raw(&raw, input);
         match input.layer {
             LayerKind::Schools => {
-                let (schools, skipped) = build::schools(&raw, opts)?;
+                let (mut report, schools) = read_built(input, opts, build::school)?;
                 report.count_schools(&schools);
-                report
-                    .skipped
-                    .extend(skipped.into_iter().map(SkippedFeature::from));
-                ds.schools.extend(schools);
+                append(&mut ds.schools, schools);
+                files.push(report);
             }
             LayerKind::Venues => {
-                let (venues, skipped) = build::venues(&raw, opts)?;
+                let (mut report, venues) = read_built(input, opts, build::venue)?;
                 report.count_venues(&venues);
-                report
-                    .skipped
-                    .extend(skipped.into_iter().map(SkippedFeature::from));
-                ds.venues.extend(venues);
+                append(&mut ds.venues, venues);
+                files.push(report);
             }
             LayerKind::Water => {
-                let (water, skipped) = build::water(&raw, opts)?;
+                let (mut report, water) = read_built(input, opts, build::water_body)?;
                 report.count_water(&water);
-                report
-                    .skipped
-                    .extend(skipped.into_iter().map(SkippedFeature::from));
-                ds.water.extend(water);
+                append(&mut ds.water, water);
+                files.push(report);
             }
             LayerKind::Gates => {
-                let (gates, skipped) = build::gates(&raw, opts)?;
+                let (mut report, gates) = read_built(input, opts, build::gate)?;
                 report.count_gates(&gates);
-                report
-                    .skipped
-                    .extend(skipped.into_iter().map(SkippedFeature::from));
                 gate_files.push((files.len(), gates));
+                files.push(report);
             }
         }
-        files.push(report);
     }
     for path in osm_files {
         let format = Format::from_path(path)?;

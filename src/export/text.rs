@@ -1,0 +1,159 @@
+//! Writing values as JSON and CSV text straight into a byte buffer, with the same bytes as
+//! `serde_json`, the `csv` crate (default settings) and `format!("{:.N}")`, only faster.
+
+use std::io::Write as _;
+
+/// True when `s` has a byte JSON must escape.
+fn needs_json_escape(s: &str) -> bool {
+    s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20)
+}
+
+/// `s` as a JSON string, as `serde_json` writes it.
+pub fn json_str(out: &mut Vec<u8>, s: &str) {
+    if needs_json_escape(s) {
+        // Rare: serde_json's own escaping.
+        let _ = serde_json::to_writer(&mut *out, s);
+    } else {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    }
+}
+
+/// A finite f64 as `serde_json` writes it (shortest round-trip form, `200.0`, `1.43`); non-finite
+/// values as `null`, as `serde_json` does.
+pub fn json_f64(out: &mut Vec<u8>, v: f64) {
+    if v.is_finite() {
+        out.extend_from_slice(ryu::Buffer::new().format_finite(v).as_bytes());
+    } else {
+        out.extend_from_slice(b"null");
+    }
+}
+
+/// `s` as a CSV field as the `csv` crate writes it by default: quoted (quotes doubled) when it holds a
+/// comma, a quote, CR or LF.
+pub fn csv_field(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+        out.push(b'"');
+        for b in s.bytes() {
+            if b == b'"' {
+                out.push(b'"');
+            }
+            out.push(b);
+        }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(s.as_bytes());
+    }
+}
+
+const POW10: [f64; 10] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+
+/// `v` with `decimals` (≤ 9) digits after the point, the bytes of `format!("{v:.decimals$}")`.
+///
+/// Fast path: `v · 10^decimals` rounded to an integer, used only when `v` is positive, the scaled value
+/// is below 2^32 (so its own rounding error is below 5·10⁻⁷) and its fraction is not within 10⁻⁶ of one half, so the nearest integer is the correctly rounded decimal; anything else is formatted by
+/// the standard library.
+pub fn fixed(out: &mut Vec<u8>, v: f64, decimals: usize) {
+    let scale = POW10[decimals];
+    let scaled = v * scale;
+    let rounded = scaled.round();
+    let ok = v > 0.0 && scaled < (1u64 << 32) as f64 && ((scaled - scaled.floor()) - 0.5).abs() > 1e-6;
+    if !ok {
+        let _ = write!(out, "{v:.decimals$}");
+        return;
+    }
+    let (buf, len) = itoa_buf(rounded as u64);
+    // At least one digit before the point: zeros in front of short numbers.
+    let pad = (decimals + 1).saturating_sub(len);
+    let mut text = [b'0'; 32];
+    text[pad..pad + len].copy_from_slice(&buf[20 - len..]);
+    let total = pad + len;
+    let int_len = total - decimals;
+    out.extend_from_slice(&text[..int_len]);
+    if decimals > 0 {
+        out.push(b'.');
+        out.extend_from_slice(&text[int_len..total]);
+    }
+}
+
+/// The decimal digits of `n`, right-aligned in a 20-byte buffer, and how many there are.
+fn itoa_buf(mut n: u64) -> ([u8; 20], usize) {
+    let mut buf = [0u8; 20];
+    let mut i = 20;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    (buf, 20 - i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(f: impl FnOnce(&mut Vec<u8>)) -> String {
+        let mut out = Vec::new();
+        f(&mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn fixed_equals_the_standard_formatter() {
+        let mut values = vec![
+            0.0, -0.0, 1.0, 0.5, 0.05, 0.005, 1.005, 2.675, 199.995, 200.0, 1e-9, 123.456_789_05,
+            112.148_305_45, 33.762_960_35, 0.000_000_05, 0.000_000_15, -112.5, 1e15, 9e15, f64::NAN,
+            f64::INFINITY, 4.35, 0.125, 0.375, 1e-7, 99.999_999_95,
+        ];
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let v = match x % 4 {
+                0 => 70.0 + (x >> 11) as f64 / (1u64 << 53) as f64 * 70.0,
+                1 => (x >> 11) as f64 / (1u64 << 53) as f64 * 300.0,
+                2 => ((x >> 20) % 100_000_000) as f64 / 1e7 + 100.0,
+                _ => ((x >> 20) % 1_000_000) as f64 / 200.0,
+            };
+            values.push(v);
+        }
+        for v in values {
+            for d in [0, 1, 2, 7] {
+                assert_eq!(s(|o| fixed(o, v, d)), format!("{v:.d$}"), "{v:e} to {d}");
+            }
+        }
+    }
+
+    #[test]
+    fn strings_and_numbers_equal_serde_json_and_csv() {
+        for text in [
+            "",
+            "泉庄县金岭街道谢家湾小学",
+            "a\"b",
+            "back\\slash",
+            "tab\there",
+            "nl\n\r",
+            "\u{1}\u{1f}\u{7f}",
+            "《中华人民共和国未成年人保护法》第五十八条",
+            "comma, here",
+            "quote \"here\"",
+        ] {
+            assert_eq!(s(|o| json_str(o, text)), serde_json::to_string(text).unwrap());
+            let mut w = csv::Writer::from_writer(Vec::new());
+            w.write_record([text, "x"]).unwrap();
+            let want = String::from_utf8(w.into_inner().unwrap()).unwrap();
+            assert_eq!(s(|o| {
+                csv_field(o, text);
+                o.extend_from_slice(b",x\n");
+            }), want, "{text:?}");
+        }
+        for v in [200.0, 1.43, 0.0, 199.99, 1e-7, 123456789.25, f64::NAN] {
+            assert_eq!(s(|o| json_f64(o, v)), serde_json::to_string(&v).unwrap());
+        }
+    }
+}
