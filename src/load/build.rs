@@ -83,26 +83,38 @@ impl FieldCache {
     }
 }
 
-/// A feature's attributes as seen through the field map.
+/// A feature's attributes as seen through the field map. Values are moved out as fields are read (a value
+/// two fields share is copied instead).
 pub(crate) struct Attrs<'a> {
-    feature: &'a RawFeature,
+    feature: &'a mut RawFeature,
     resolved: Resolved,
 }
 
-impl<'a> Attrs<'a> {
+impl Attrs<'_> {
     /// `(attribute name, trimmed value)` for `field`, when present and not empty.
-    fn get(&self, field: Field) -> Option<(&'a str, &'a str)> {
+    fn get(&self, field: Field) -> Option<(&str, &str)> {
         let i = self.resolved[field as usize]?;
         let (key, value) = &self.feature.props[i as usize];
         let value = value.trim();
         (!value.is_empty()).then_some((key.as_str(), value))
     }
 
-    fn text(&self, field: Field) -> Option<String> {
-        self.get(field).map(|(_, v)| v.to_string())
+    /// The trimmed value for `field`, when present and not empty.
+    fn text(&mut self, field: Field) -> Option<String> {
+        let i = self.resolved[field as usize]?;
+        let shared = self.resolved.iter().filter(|r| **r == Some(i)).count() > 1;
+        let value = &mut self.feature.props[i as usize].1;
+        let trimmed = value.trim();
+        if trimmed.is_empty() {
+            None
+        } else if shared || trimmed.len() != value.len() {
+            Some(trimmed.to_string())
+        } else {
+            Some(std::mem::take(value))
+        }
     }
 
-    fn required(&self, field: Field, what: &str) -> Result<String, Bad> {
+    fn required(&mut self, field: Field, what: &str) -> Result<String, Bad> {
         self.text(field).ok_or_else(|| {
             Bad::new(
                 field.as_str(),
@@ -112,6 +124,10 @@ impl<'a> Attrs<'a> {
                 ),
             )
         })
+    }
+
+    fn geometry(&self) -> &Geometry<f64> {
+        &self.feature.geometry
     }
 }
 
@@ -154,7 +170,7 @@ fn wrong_geometry(what: &str, expected: &str, g: &Geometry<f64>) -> Bad {
 }
 
 /// Makes one layer item from a feature's attributes and its id.
-pub(crate) type Make<T> = fn(&LoadOptions, &Attrs<'_>, String) -> Result<T, Bad>;
+pub(crate) type Make<T> = fn(&LoadOptions, &mut Attrs<'_>, String) -> Result<T, Bad>;
 
 /// A feature a reader could not read, kept for its place in file order: its index, the label naming it
 /// in messages, and what is wrong.
@@ -201,51 +217,61 @@ impl<'o, T: Send> Builder<'o, T> {
         self.seen.reserve(n);
     }
 
-    /// Adds a batch: `features` and the features the reader `rejected`, each in file order.
+    /// Adds a batch: `features` and the features the reader `rejected`, each in file order. The features'
+    /// values are moved into the items made.
     pub(crate) fn add(
         &mut self,
-        features: &[RawFeature],
+        features: &mut [RawFeature],
         rejected: Vec<Rejected>,
     ) -> Result<(), LoadError> {
         let (opts, layer, make, stem) = (self.opts, self.layer, self.make, self.stem.as_str());
-        type Made<'r, T> = (Option<(&'r str, &'r str)>, String, Result<T, Bad>);
-        let made: Vec<Made<'_, T>> = features
-            .par_iter()
+        // Per feature: where its id attribute is (when it has one), its id, and the item or the fault.
+        type Made<T> = (Option<u16>, String, Result<T, Bad>);
+        let made: Vec<Made<T>> = features
+            .par_iter_mut()
             .with_min_len(512)
             .map_init(FieldCache::default, |cache, feature| {
-                let attrs = Attrs {
-                    feature,
-                    resolved: cache.resolve(feature, opts, layer),
-                };
-                let explicit_id = attrs.get(Field::Id);
-                let id = explicit_id
-                    .map(|(_, v)| v.to_string())
-                    .unwrap_or_else(|| format!("{stem}:{}", feature.index));
-                let result = make(opts, &attrs, id.clone());
-                (explicit_id, id, result)
+                let resolved = cache.resolve(feature, opts, layer);
+                let mut attrs = Attrs { feature, resolved };
+                let explicit = attrs.get(Field::Id).map(|(_, v)| v.to_string());
+                let at = explicit.as_ref().and(resolved[Field::Id as usize]);
+                let id = explicit.unwrap_or_else(|| format!("{stem}:{}", attrs.feature.index));
+                let result = make(opts, &mut attrs, id.clone());
+                (at, id, result)
             })
             .collect();
         self.out.reserve(features.len());
         let mut rejected = rejected.into_iter().peekable();
-        for (feature, (explicit_id, id, result)) in features.iter().zip(made) {
+        for (feature, (at, id, result)) in features.iter().zip(made) {
             while let Some((_, label, bad)) = rejected.next_if(|r| r.0 < feature.index) {
                 reject(&self.path, opts.skip_invalid, &mut self.skipped, label, bad)?;
             }
-            let label = feature_label(feature.index, None, explicit_id.map(|(_, v)| v));
-            let result = match (layer, explicit_id, self.seen.get(&id).copied()) {
-                (LayerKind::Gates, _, _) => result,
-                (_, Some((key, value)), Some(first)) => Err(Bad::new(
+            // The id attribute's name (names are never moved out).
+            let key = at.map(|i| feature.props[i as usize].0.as_str());
+            let checked = layer != LayerKind::Gates;
+            let first = checked.then(|| self.seen.get(&id).copied()).flatten();
+            let result = match (key, first) {
+                (Some(key), Some(first)) if checked => Err(Bad::new(
                     key,
-                    format!("duplicate id '{value}' (feature #{first} has it too)"),
+                    format!("duplicate id '{id}' (feature #{first} has it too)"),
                 )),
-                _ => {
-                    self.seen.insert(id, feature.index);
-                    result
-                }
+                _ => result,
             };
-            match result {
-                Ok(v) => self.out.push(v),
-                Err(bad) => reject(&self.path, opts.skip_invalid, &mut self.skipped, label, bad)?,
+            let label = result
+                .is_err()
+                .then(|| feature_label(feature.index, None, key.map(|_| id.as_str())));
+            if checked && !(key.is_some() && first.is_some()) {
+                self.seen.insert(id, feature.index);
+            }
+            match (result, label) {
+                (Ok(v), _) => self.out.push(v),
+                (Err(bad), label) => reject(
+                    &self.path,
+                    opts.skip_invalid,
+                    &mut self.skipped,
+                    label.unwrap_or_default(),
+                    bad,
+                )?,
             }
         }
         for (_, label, bad) in rejected {
@@ -268,7 +294,7 @@ fn each<T: Send>(
     make: Make<T>,
 ) -> Result<(Vec<T>, Vec<Skipped>), LoadError> {
     let mut builder = Builder::new(&raw.path, opts, layer, make);
-    builder.add(&raw.features, Vec::new())?;
+    builder.add(&mut raw.features.clone(), Vec::new())?;
     Ok(builder.finish())
 }
 
@@ -281,7 +307,7 @@ pub fn schools(
 }
 
 /// One school.
-pub(crate) fn school(_: &LoadOptions, a: &Attrs<'_>, id: String) -> Result<School, Bad> {
+pub(crate) fn school(_: &LoadOptions, a: &mut Attrs<'_>, id: String) -> Result<School, Bad> {
     {
         let name = a.required(Field::Name, "the school's name")?;
         let kind = match a.get(Field::Kind) {
@@ -294,7 +320,7 @@ pub(crate) fn school(_: &LoadOptions, a: &Attrs<'_>, id: String) -> Result<Schoo
             None => None,
             Some((key, value)) => Some(parse_count(value).map_err(|m| Bad::new(key, m))?),
         };
-        let g = &a.feature.geometry;
+        let g = a.geometry();
         let site = match (area_of(g), point_of(g)) {
             (Some(area), _) => Site::Area(area),
             (None, Some(p)) => Site::Point(p),
@@ -349,7 +375,7 @@ pub fn venues(raw: &RawLayer, opts: &LoadOptions) -> Result<(Vec<Venue>, Vec<Ski
 }
 
 /// One venue.
-pub(crate) fn venue(opts: &LoadOptions, a: &Attrs<'_>, id: String) -> Result<Venue, Bad> {
+pub(crate) fn venue(opts: &LoadOptions, a: &mut Attrs<'_>, id: String) -> Result<Venue, Bad> {
     {
         let explicit = match a.get(Field::Category) {
             None => None,
@@ -365,7 +391,7 @@ pub(crate) fn venue(opts: &LoadOptions, a: &Attrs<'_>, id: String) -> Result<Ven
         let scope = a.text(Field::Scope);
         let category =
             explicit.unwrap_or_else(|| opts.classifier.classify(&name, |_| None, scope.as_deref()));
-        let g = &a.feature.geometry;
+        let g = a.geometry();
         let footprint = match (point_of(g), area_of(g)) {
             (Some(p), _) => Footprint::Door(p),
             (None, Some(area)) => Footprint::Area(area),
@@ -393,7 +419,7 @@ pub fn water(
 }
 
 /// One water body.
-pub(crate) fn water_body(_: &LoadOptions, a: &Attrs<'_>, id: String) -> Result<WaterBody, Bad> {
+pub(crate) fn water_body(_: &LoadOptions, a: &mut Attrs<'_>, id: String) -> Result<WaterBody, Bad> {
     {
         let name = a.text(Field::Name).unwrap_or_default();
         let kind = match a.get(Field::Kind) {
@@ -402,7 +428,7 @@ pub(crate) fn water_body(_: &LoadOptions, a: &Attrs<'_>, id: String) -> Result<W
                 .map_err(|e| Bad::new(key, e.to_string()))?,
             None => WaterKind::from_name(&name).unwrap_or(WaterKind::Other),
         };
-        let g = &a.feature.geometry;
+        let g = a.geometry();
         let geom = match g {
             Geometry::Polygon(_) | Geometry::MultiPolygon(_) => match area_of(g) {
                 Some(area) => WaterGeom::Area(area),
@@ -445,11 +471,11 @@ pub fn gates(
 }
 
 /// One gate and its school's id.
-pub(crate) fn gate(_: &LoadOptions, a: &Attrs<'_>, _: String) -> Result<SchoolGate, Bad> {
+pub(crate) fn gate(_: &LoadOptions, a: &mut Attrs<'_>, _: String) -> Result<SchoolGate, Bad> {
     {
         let school = a.required(Field::SchoolId, "the gate's school id")?;
-        let point = point_of(&a.feature.geometry)
-            .ok_or_else(|| wrong_geometry("a gate", "a Point", &a.feature.geometry))?;
+        let point = point_of(a.geometry())
+            .ok_or_else(|| wrong_geometry("a gate", "a Point", a.geometry()))?;
         Ok((
             school,
             Gate {

@@ -547,7 +547,7 @@ fn convert<C: ConvertToWgs84 + ?Sized>(
 }
 
 /// Features per batch of [`read_batches`].
-const BATCH: usize = 1 << 16;
+const BATCH: usize = 1 << 13;
 
 /// Reads a GeoJSON file batch by batch into `builder`: the features of every batch, converted to WGS84,
 /// and the features rejected in it, in file order; the returned layer has no features (and the
@@ -566,9 +566,9 @@ pub(crate) fn read_batches<T: Send>(
     let bytes = &bytes[bom..];
     let whole = |builder: &mut Builder<'_, T>| {
         let mut raw = parse(bytes, input, opts)?;
-        let features = std::mem::take(&mut raw.features);
+        let mut features = std::mem::take(&mut raw.features);
         builder.expect(features.len());
-        builder.add(&features, Vec::new())?;
+        builder.add(&mut features, Vec::new())?;
         Ok(raw)
     };
     let Some((split, top)) = (bytes.len() >= PARALLEL_BYTES)
@@ -578,8 +578,6 @@ pub(crate) fn read_batches<T: Send>(
         return whole(builder);
     };
     let (crs, to_wgs84) = layer_crs(&top, input)?;
-    // The split has read the whole file: give it back, each batch reads its part again.
-    file.release(0, file.len());
     builder.expect(split.elements.len());
     let mut done = 0;
     for (n, chunk) in split.elements.chunks(BATCH).enumerate() {
@@ -617,7 +615,7 @@ pub(crate) fn read_batches<T: Send>(
                 Err(r) => rejected.push(r),
             }
         }
-        builder.add(&features, rejected)?;
+        builder.add(&mut features, rejected)?;
         let end = bom + chunk.last().map_or(done, |&(_, b)| b);
         file.release(done, end);
         done = end;
@@ -650,8 +648,16 @@ impl FileBytes {
         // SAFETY: the mapping is read-only; like every reader of a file, this one assumes that nobody
         // truncates or rewrites the file while it is being read.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| LoadError::io(path, e))?;
-        // Read ahead: the file is read front to back.
-        let _ = map.advise(memmap2::Advice::Sequential);
+        // Map every page at once (one call instead of a page fault per 4 KiB; Linux 5.14 and later,
+        // else the pages fault in as they are read).
+        // SAFETY: `map` is a valid mapping of `map.len()` bytes; the advice does not change its contents.
+        unsafe {
+            libc::madvise(
+                map.as_ptr() as *mut libc::c_void,
+                map.len(),
+                libc::MADV_POPULATE_READ,
+            )
+        };
         Ok(FileBytes::Mapped(map))
     }
 

@@ -413,9 +413,9 @@ fn read_built<T: Send>(
         Format::GeoJson => geojson::read_batches(input, opts, &mut builder)?,
         _ => {
             let mut raw = read_layer(input, opts)?;
-            let features = std::mem::take(&mut raw.features);
+            let mut features = std::mem::take(&mut raw.features);
             builder.expect(features.len());
-            builder.add(&features, Vec::new())?;
+            builder.add(&mut features, Vec::new())?;
             raw
         }
     };
