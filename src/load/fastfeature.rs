@@ -108,15 +108,18 @@ impl<'a> Parser<'a> {
             return None;
         }
         let start = self.i + 1;
-        let mut j = start + memchr::memchr2(b'"', b'\\', self.b.get(start..)?)?;
-        if self.b[j] == b'"' {
-            let text = &self.b[start..j];
-            if text.iter().any(|&c| c < 0x20) {
-                return None;
+        let mut j = start;
+        loop {
+            match *self.b.get(j)? {
+                b'"' => {
+                    let s = std::str::from_utf8(&self.b[start..j]).ok()?;
+                    self.i = j + 1;
+                    return Some(Cow::Borrowed(s));
+                }
+                b'\\' => break,
+                c if c < 0x20 => return None,
+                _ => j += 1,
             }
-            let s = std::str::from_utf8(text).ok()?;
-            self.i = j + 1;
-            return Some(Cow::Borrowed(s));
         }
         // Escapes: find the end, let serde_json decode (and judge) the whole string.
         while j < self.b.len() {
