@@ -92,7 +92,11 @@ impl FindingRecord<'_> {
         key(out, "legal_basis");
         text::json_str(out, self.legal_basis);
         key(out, "approximate");
-        out.extend_from_slice(if self.approximate { b"true}" } else { b"false}" });
+        out.extend_from_slice(if self.approximate {
+            b"true}"
+        } else {
+            b"false}"
+        });
     }
 }
 
@@ -236,14 +240,15 @@ pub fn write_csv(
             text::fixed(out, r.distance_m, 2);
             out.push(b',');
             text::csv_field(out, r.legal_basis);
-            out.extend_from_slice(if r.approximate {
-                b",true,"
-            } else {
-                b",false,"
-            });
-            for (k, v) in [f.measured.from.0, f.measured.from.1, f.measured.to.0, f.measured.to.1]
-                .into_iter()
-                .enumerate()
+            out.extend_from_slice(if r.approximate { b",true," } else { b",false," });
+            for (k, v) in [
+                f.measured.from.0,
+                f.measured.from.1,
+                f.measured.to.0,
+                f.measured.to.1,
+            ]
+            .into_iter()
+            .enumerate()
             {
                 if k > 0 {
                     out.push(b',');
@@ -373,9 +378,11 @@ mod tests {
             legal_basis: "《互联网上网服务营业场所管理条例》第九条",
             approximate: false,
         };
-        for (township, distance, approximate) in
-            [(None, 199.95, false), (Some("城关镇"), 0.0, true), (Some(""), 1e-7, false)]
-        {
+        for (township, distance, approximate) in [
+            (None, 199.95, false),
+            (Some("城关镇"), 0.0, true),
+            (Some(""), 1e-7, false),
+        ] {
             rec.township = township;
             rec.distance_m = distance;
             rec.approximate = approximate;

@@ -58,7 +58,8 @@ pub fn fixed(out: &mut Vec<u8>, v: f64, decimals: usize) {
     let scale = POW10[decimals];
     let scaled = v * scale;
     let rounded = scaled.round();
-    let ok = v > 0.0 && scaled < (1u64 << 32) as f64 && ((scaled - scaled.floor()) - 0.5).abs() > 1e-6;
+    let ok =
+        v > 0.0 && scaled < (1u64 << 32) as f64 && ((scaled - scaled.floor()) - 0.5).abs() > 1e-6;
     if !ok {
         let _ = write!(out, "{v:.decimals$}");
         return;
@@ -105,9 +106,32 @@ mod tests {
     #[test]
     fn fixed_equals_the_standard_formatter() {
         let mut values = vec![
-            0.0, -0.0, 1.0, 0.5, 0.05, 0.005, 1.005, 2.675, 199.995, 200.0, 1e-9, 123.456_789_05,
-            112.148_305_45, 33.762_960_35, 0.000_000_05, 0.000_000_15, -112.5, 1e15, 9e15, f64::NAN,
-            f64::INFINITY, 4.35, 0.125, 0.375, 1e-7, 99.999_999_95,
+            0.0,
+            -0.0,
+            1.0,
+            0.5,
+            0.05,
+            0.005,
+            1.005,
+            2.675,
+            199.995,
+            200.0,
+            1e-9,
+            123.456_789_05,
+            112.148_305_45,
+            33.762_960_35,
+            0.000_000_05,
+            0.000_000_15,
+            -112.5,
+            1e15,
+            9e15,
+            f64::NAN,
+            f64::INFINITY,
+            4.35,
+            0.125,
+            0.375,
+            1e-7,
+            99.999_999_95,
         ];
         let mut x: u64 = 0x2545_F491_4F6C_DD1D;
         for _ in 0..200_000 {
@@ -143,14 +167,21 @@ mod tests {
             "comma, here",
             "quote \"here\"",
         ] {
-            assert_eq!(s(|o| json_str(o, text)), serde_json::to_string(text).unwrap());
+            assert_eq!(
+                s(|o| json_str(o, text)),
+                serde_json::to_string(text).unwrap()
+            );
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record([text, "x"]).unwrap();
             let want = String::from_utf8(w.into_inner().unwrap()).unwrap();
-            assert_eq!(s(|o| {
-                csv_field(o, text);
-                o.extend_from_slice(b",x\n");
-            }), want, "{text:?}");
+            assert_eq!(
+                s(|o| {
+                    csv_field(o, text);
+                    o.extend_from_slice(b",x\n");
+                }),
+                want,
+                "{text:?}"
+            );
         }
         for v in [200.0, 1.43, 0.0, 199.99, 1e-7, 123456789.25, f64::NAN] {
             assert_eq!(s(|o| json_f64(o, v)), serde_json::to_string(&v).unwrap());

@@ -22,8 +22,8 @@ const MAX_DEPTH: usize = 100;
 
 /// Powers of ten that are exact in an f64.
 const POW10: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
-    1e18, 1e19, 1e20, 1e21, 1e22,
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
 
 /// One Feature element (the bytes of one member of a `features` array).
@@ -451,25 +451,51 @@ mod tests {
 
     #[test]
     fn common_features_equal_the_general_path() {
-        same(r#"{"type":"Feature","properties":{"id":"V1","name":"宏达便利店","category":"other","licence":"92411303MADW71M6FU","status":"在业"},"geometry":{"type":"Point","coordinates":[112.1483054,33.7629603]}}"#);
+        same(
+            r#"{"type":"Feature","properties":{"id":"V1","name":"宏达便利店","category":"other","licence":"92411303MADW71M6FU","status":"在业"},"geometry":{"type":"Point","coordinates":[112.1483054,33.7629603]}}"#,
+        );
         same(
             r#" { "geometry" : { "coordinates" : [ [ [ 1 , 2 ] , [ 3.5 , 2 ] , [ 3.5 , 4e0 ] , [ 1 , 2 ] ] ] , "type" : "Polygon" } , "properties" : null , "type" : "Feature" , "id" : 17 } "#,
         );
-        same(r#"{"type":"Feature","id":"  ","properties":{"z":"1","a":"x\"y\\u4e2d","b":" ","c":null,"n":-12.5e-3,"t":true,"o":{"k":[1,"]"]},"id":"own"},"bbox":[1,2,3,4],"geometry":{"type":"MultiPolygon","bbox":[0],"coordinates":[[[[0,0],[1,0],[1,1],[0,0]],[[0.1,0.1],[0.2,0.1],[0.2,0.2],[0.1,0.1]]],[[[5,5],[6,5],[6,6],[5,5]]]]}}"#);
-        same(r#"{"type":"Feature","id":7.25,"properties":{},"geometry":{"type":"LineString","coordinates":[[112.123456789012345,-33.1,9],[0.000000000000000000001,-0.0,"z"]]}}"#);
-        same(r#"{"type":"Feature","properties":{"名称":"网吧"},"geometry":{"type":"MultiLineString","coordinates":[[[1,1],[2,2]],[[3,3],[4,4]]]}}"#);
-        same(r#"{"type":"Feature","properties":{"a":"b"},"geometry":{"type":"MultiPoint","coordinates":[[1,1]]}}"#);
+        same(
+            r#"{"type":"Feature","id":"  ","properties":{"z":"1","a":"x\"y\\u4e2d","b":" ","c":null,"n":-12.5e-3,"t":true,"o":{"k":[1,"]"]},"id":"own"},"bbox":[1,2,3,4],"geometry":{"type":"MultiPolygon","bbox":[0],"coordinates":[[[[0,0],[1,0],[1,1],[0,0]],[[0.1,0.1],[0.2,0.1],[0.2,0.2],[0.1,0.1]]],[[[5,5],[6,5],[6,6],[5,5]]]]}}"#,
+        );
+        same(
+            r#"{"type":"Feature","id":7.25,"properties":{},"geometry":{"type":"LineString","coordinates":[[112.123456789012345,-33.1,9],[0.000000000000000000001,-0.0,"z"]]}}"#,
+        );
+        same(
+            r#"{"type":"Feature","properties":{"名称":"网吧"},"geometry":{"type":"MultiLineString","coordinates":[[[1,1],[2,2]],[[3,3],[4,4]]]}}"#,
+        );
+        same(
+            r#"{"type":"Feature","properties":{"a":"b"},"geometry":{"type":"MultiPoint","coordinates":[[1,1]]}}"#,
+        );
         // Long and exponent numbers go through serde_json's own parse: the same bits.
-        same(r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[112.14830541234567891,1.7976931348623157e308]}}"#);
-        same(r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[-0,123456789012345678901234567890]}}"#);
+        same(
+            r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[112.14830541234567891,1.7976931348623157e308]}}"#,
+        );
+        same(
+            r#"{"type":"Feature","geometry":{"type":"Point","coordinates":[-0,123456789012345678901234567890]}}"#,
+        );
     }
 
     #[test]
     fn numbers_are_the_bits_serde_json_gives() {
         for text in [
-            "0", "-1", "112.1483054", "33.7629603", "0.1", "0.30000000000000004", "-179.99999999", "1e2",
-            "123456789012345", "1234567890123456", "0.000001", "90.0000000000001", "5e-324",
-            "0.00000000000000000000001", "1.00000000000000000000000000",
+            "0",
+            "-1",
+            "112.1483054",
+            "33.7629603",
+            "0.1",
+            "0.30000000000000004",
+            "-179.99999999",
+            "1e2",
+            "123456789012345",
+            "1234567890123456",
+            "0.000001",
+            "90.0000000000001",
+            "5e-324",
+            "0.00000000000000000000001",
+            "1.00000000000000000000000000",
         ] {
             let mut p = Parser {
                 b: text.as_bytes(),

@@ -16,8 +16,8 @@ use rayon::prelude::*;
 use serde::de;
 use serde_json::{Map, Value};
 
-use super::geom::{Pos, RawGeom};
 use super::build::{Builder, Rejected};
+use super::geom::{Pos, RawGeom};
 use super::report::{feature_label, reject, Bad};
 use super::{fastfeature, split};
 use super::{fields::Field, Format, Input, LoadError, LoadOptions, RawFeature, RawLayer};
@@ -443,7 +443,9 @@ fn parse_with(
     for (index, item) in items.into_iter().enumerate() {
         match convert(index, item, &to_wgs84, input, opts) {
             Ok(f) => features.push(f),
-            Err((_, label, bad)) => reject(&input.path, opts.skip_invalid, &mut skipped, label, bad)?,
+            Err((_, label, bad)) => {
+                reject(&input.path, opts.skip_invalid, &mut skipped, label, bad)?
+            }
         }
     }
     Ok(RawLayer {
@@ -560,9 +562,24 @@ pub(crate) fn read_batches<T: Send>(
     opts: &LoadOptions,
     builder: &mut Builder<'_, T>,
 ) -> Result<RawLayer, LoadError> {
+    read_batches_with(input, opts, builder, PARALLEL_BYTES, BATCH)
+}
+
+/// [`read_batches`] with the size from which files are split, and the batch size, as parameters.
+fn read_batches_with<T: Send>(
+    input: &Input,
+    opts: &LoadOptions,
+    builder: &mut Builder<'_, T>,
+    parallel_bytes: usize,
+    batch: usize,
+) -> Result<RawLayer, LoadError> {
     let file = FileBytes::open(&input.path)?;
     let bytes: &[u8] = &file;
-    let bom = if bytes.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
+    let bom = if bytes.starts_with(b"\xef\xbb\xbf") {
+        3
+    } else {
+        0
+    };
     let bytes = &bytes[bom..];
     let whole = |builder: &mut Builder<'_, T>| {
         let mut raw = parse(bytes, input, opts)?;
@@ -571,7 +588,7 @@ pub(crate) fn read_batches<T: Send>(
         builder.add(&mut features, Vec::new())?;
         Ok(raw)
     };
-    let Some((split, top)) = (bytes.len() >= PARALLEL_BYTES)
+    let Some((split, top)) = (bytes.len() >= parallel_bytes)
         .then(|| split_top(bytes, input, opts))
         .flatten()
     else {
@@ -580,8 +597,8 @@ pub(crate) fn read_batches<T: Send>(
     let (crs, to_wgs84) = layer_crs(&top, input)?;
     builder.expect(split.elements.len());
     let mut done = 0;
-    for (n, chunk) in split.elements.chunks(BATCH).enumerate() {
-        let first = n * BATCH;
+    for (n, chunk) in split.elements.chunks(batch).enumerate() {
+        let first = n * batch;
         let parsed: Option<Vec<Parsed>> = chunk
             .par_iter()
             .with_min_len(256)
@@ -642,7 +659,8 @@ impl FileBytes {
         let len = file.metadata().map_err(|e| LoadError::io(path, e))?.len();
         if len < PARALLEL_BYTES as u64 {
             let mut bytes = Vec::with_capacity(len as usize);
-            std::io::Read::read_to_end(&mut &file, &mut bytes).map_err(|e| LoadError::io(path, e))?;
+            std::io::Read::read_to_end(&mut &file, &mut bytes)
+                .map_err(|e| LoadError::io(path, e))?;
             return Ok(FileBytes::Read(bytes));
         }
         // SAFETY: the mapping is read-only; like every reader of a file, this one assumes that nobody
@@ -687,7 +705,7 @@ impl std::ops::Deref for FileBytes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::load::LayerKind;
+    use crate::load::{LayerKind, Skipped};
 
     fn input() -> Input {
         Input {
@@ -804,5 +822,127 @@ mod tests {
             &parallel[..parallel.len().min(300)]
         );
         assert_eq!(parallel, serial);
+    }
+
+    type Venues = Result<Vec<crate::model::Venue>, String>;
+
+    /// Venues read batch by batch (the load's path) and read whole, then built (the general path), each
+    /// with the features skipped.
+    fn venues_both_ways(
+        text: &str,
+        opts: &LoadOptions,
+        batch: usize,
+    ) -> (Venues, Venues, Vec<Skipped>, Vec<Skipped>) {
+        use crate::load::build;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("venues.geojson");
+        std::fs::write(&path, text).unwrap();
+        let input = Input {
+            path: path.clone(),
+            ..input()
+        };
+        let mut builder = Builder::new(&path, opts, LayerKind::Venues, build::venue);
+        let batched = read_batches_with(&input, opts, &mut builder, 0, batch);
+        let (venues, skipped_batched) = builder.finish();
+        let batched = batched.map(|_| venues).map_err(|e| e.to_string());
+        let whole = parse_with(text.as_bytes(), &input, opts, usize::MAX).and_then(|raw| {
+            let (venues, skipped) = build::venues(&raw, opts)?;
+            let mut all = raw.skipped.clone();
+            all.extend(skipped);
+            Ok((venues, all))
+        });
+        let (whole, skipped_whole) = match whole {
+            Ok((v, s)) => (Ok(v), s),
+            Err(e) => (Err(e.to_string()), Vec::new()),
+        };
+        (batched, whole, skipped_batched, skipped_whole)
+    }
+
+    #[test]
+    fn batched_load_equals_whole_load() {
+        let opts = LoadOptions::default();
+        let text = collection(&features(3000));
+        for batch in [1, 7, 256, 5000] {
+            let (batched, whole, sb, sw) = venues_both_ways(&text, &opts, batch);
+            let venues = batched.unwrap();
+            assert_eq!(venues.len(), 3000);
+            assert!(Ok(&venues) == whole.as_ref(), "batch {batch}");
+            assert!(sb.is_empty() && sw.is_empty());
+            // Values were moved out of the parsed attributes, not lost.
+            assert_eq!(venues[1].id, "v-1");
+            assert_eq!(venues[1].name, "网吧\"1\" ]},[");
+            assert_eq!(venues[2].id, "n2");
+        }
+    }
+
+    #[test]
+    fn batched_load_reports_bad_features_in_file_order() {
+        let line = |id: &str, name: &str, geometry: &str| {
+            format!(
+                r#"{{"type":"Feature","properties":{{"id":"{id}","name":"{name}"}},"geometry":{geometry}}}"#
+            )
+        };
+        let point = r#"{"type":"Point","coordinates":[112.5,33.5]}"#;
+        let mut fs: Vec<String> = (0..16)
+            .map(|i| line(&format!("v{i}"), "宏达网吧", point))
+            .collect();
+        fs[3] = line(
+            "v3",
+            "网吧",
+            r#"{"type":"Polygon","coordinates":[[[112,33],[112.1,33],[112.1,33.1],[112,33.1]]]}"#,
+        );
+        fs[5] = line("v1", "网吧", point);
+        fs[9] = line("v9", "", point);
+        fs[12] = line(
+            "v12",
+            "网吧",
+            r#"{"type":"Point","coordinates":[112.5,95]}"#,
+        );
+        let text = collection(&fs);
+        let mut opts = LoadOptions {
+            skip_invalid: true,
+            ..LoadOptions::default()
+        };
+        for batch in [1, 4, 16] {
+            let (batched, _, skipped, _) = venues_both_ways(&text, &opts, batch);
+            assert_eq!(batched.unwrap().len(), 12);
+            let got: Vec<(&str, &str)> = skipped
+                .iter()
+                .map(|s| (s.feature.as_str(), s.field.as_str()))
+                .collect();
+            assert_eq!(
+                got,
+                [
+                    ("#3 (id v3)", "geometry"),
+                    ("#5 (id v1)", "id"),
+                    ("#9 (id v9)", "name"),
+                    ("#12 (id v12)", "geometry")
+                ],
+                "batch {batch}"
+            );
+            assert_eq!(
+                skipped[1].reason,
+                "duplicate id 'v1' (feature #1 has it too)"
+            );
+            assert!(
+                skipped[0].reason.contains("ring is not closed"),
+                "{}",
+                skipped[0].reason
+            );
+            assert!(skipped[3].reason.contains("95"), "{}", skipped[3].reason);
+        }
+        // Without skipping, the first bad feature in the file stops the load.
+        opts.skip_invalid = false;
+        for batch in [1, 4, 16] {
+            let err = venues_both_ways(&text, &opts, batch).0.unwrap_err();
+            assert!(
+                err.contains("feature #3 (id v3), field 'geometry'"),
+                "{err}"
+            );
+        }
+        // A JSON syntax error is reported with its line, as the serial parse words it.
+        let broken = text.replace(r#""name":"宏达网吧"}"#, r#""name":"宏达网吧"]"#);
+        let err = venues_both_ways(&broken, &opts, 4).0.unwrap_err();
+        assert!(err.contains("line"), "{err}");
     }
 }
