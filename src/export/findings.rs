@@ -55,25 +55,30 @@ pub struct FindingRecord<'a> {
 impl FindingRecord<'_> {
     /// The record as a JSON object: the bytes `serde_json` writes for it, written directly.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        let key = |out: &mut Vec<u8>, k: &str| {
-            out.extend_from_slice(b",\"");
-            out.extend_from_slice(k.as_bytes());
-            out.extend_from_slice(b"\":");
-        };
+        self.write_json_school(out);
+        self.write_json_rest(out, None);
+    }
+
+    /// The object's opening and its school members (the same for every finding of a school).
+    fn write_json_school(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(b"{\"school_id\":");
         text::json_str(out, self.school_id);
         for (k, v) in [
             ("school_name", self.school_name),
             ("school_kind", self.school_kind),
         ] {
-            key(out, k);
+            json_key(out, k);
             text::json_str(out, v);
         }
-        key(out, "township");
+        json_key(out, "township");
         match self.township {
             Some(t) => text::json_str(out, t),
             None => out.extend_from_slice(b"null"),
         }
+    }
+
+    /// The other members and the closing brace; `basis` is the legal basis already written as JSON.
+    fn write_json_rest(&self, out: &mut Vec<u8>, basis: Option<&[u8]>) {
         for (k, v) in [
             ("feature_type", self.feature_type),
             ("feature_id", self.feature_id),
@@ -82,21 +87,63 @@ impl FindingRecord<'_> {
             ("rule_id", self.rule_id),
             ("method", self.method),
         ] {
-            key(out, k);
+            json_key(out, k);
             text::json_str(out, v);
         }
-        key(out, "limit_m");
+        json_key(out, "limit_m");
         text::json_f64(out, self.limit_m);
-        key(out, "distance_m");
+        json_key(out, "distance_m");
         text::json_f64(out, self.distance_m);
-        key(out, "legal_basis");
-        text::json_str(out, self.legal_basis);
-        key(out, "approximate");
-        out.extend_from_slice(if self.approximate {
-            b"true}"
-        } else {
-            b"false}"
-        });
+        json_key(out, "legal_basis");
+        match basis {
+            Some(b) => out.extend_from_slice(b),
+            None => text::json_str(out, self.legal_basis),
+        }
+        json_key(out, "approximate");
+        out.extend_from_slice(if self.approximate { b"true}" } else { b"false}" });
+    }
+}
+
+/// `,"key":`
+fn json_key(out: &mut Vec<u8>, k: &str) {
+    out.extend_from_slice(b",\"");
+    out.extend_from_slice(k.as_bytes());
+    out.extend_from_slice(b"\":");
+}
+
+/// Text written once and reused: the school part of the last finding's record (findings come school by
+/// school), and each rule's legal basis.
+struct Fragments {
+    school: Option<u32>,
+    school_text: Vec<u8>,
+    basis: Vec<Vec<u8>>,
+}
+
+impl Fragments {
+    fn new(rules: &RuleSet, basis: impl Fn(&mut Vec<u8>, &str)) -> Self {
+        Fragments {
+            school: None,
+            school_text: Vec::new(),
+            basis: rules
+                .rules
+                .iter()
+                .map(|r| {
+                    let mut b = Vec::new();
+                    basis(&mut b, &r.basis);
+                    b
+                })
+                .collect(),
+        }
+    }
+
+    /// The school part for finding `f`, written by `write` when the school changes.
+    fn school(&mut self, f: &Finding, write: impl FnOnce(&mut Vec<u8>)) -> &[u8] {
+        if self.school != Some(f.school) {
+            self.school = Some(f.school);
+            self.school_text.clear();
+            write(&mut self.school_text);
+        }
+        &self.school_text
     }
 }
 
@@ -177,6 +224,7 @@ pub fn write_geojson(
 ) -> io::Result<()> {
     w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
     write_rendered(&mut w, findings, |first, chunk, out| {
+        let mut frag = Fragments::new(rules, text::json_str);
         for (i, f) in chunk.iter().enumerate() {
             if first + i > 0 {
                 out.extend_from_slice(b",\n");
@@ -193,7 +241,9 @@ pub fn write_geojson(
             out.push(b',');
             text::fixed(out, b.1, 7);
             out.extend_from_slice(b"]]},\"properties\":");
-            record(ds, rules, f).write_json(out);
+            let r = record(ds, rules, f);
+            out.extend_from_slice(frag.school(f, |b| r.write_json_school(b)));
+            r.write_json_rest(out, Some(&frag.basis[f.rule as usize]));
             out.push(b'}');
         }
         Ok(())
@@ -219,13 +269,21 @@ pub fn write_csv(
     // Each rule's limit as CSV text (`Display`, as the csv crate writes it).
     let limits: Vec<String> = rules.rules.iter().map(|r| r.limit_m.to_string()).collect();
     write_rendered(&mut w, findings, |_, chunk, out| {
+        let mut frag = Fragments::new(rules, text::csv_field);
         for f in chunk {
             let r = record(ds, rules, f);
+            out.extend_from_slice(frag.school(f, |b| {
+                for s in [
+                    r.school_id,
+                    r.school_name,
+                    r.school_kind,
+                    r.township.unwrap_or(""),
+                ] {
+                    text::csv_field(b, s);
+                    b.push(b',');
+                }
+            }));
             for s in [
-                r.school_id,
-                r.school_name,
-                r.school_kind,
-                r.township.unwrap_or(""),
                 r.feature_type,
                 r.feature_id,
                 r.feature_name,
@@ -239,7 +297,7 @@ pub fn write_csv(
             }
             text::fixed(out, r.distance_m, 2);
             out.push(b',');
-            text::csv_field(out, r.legal_basis);
+            out.extend_from_slice(&frag.basis[f.rule as usize]);
             out.extend_from_slice(if r.approximate { b",true," } else { b",false," });
             for (k, v) in [
                 f.measured.from.0,
