@@ -100,7 +100,11 @@ impl FindingRecord<'_> {
             None => text::json_str(out, self.legal_basis),
         }
         json_key(out, "approximate");
-        out.extend_from_slice(if self.approximate { b"true}" } else { b"false}" });
+        out.extend_from_slice(if self.approximate {
+            b"true}"
+        } else {
+            b"false}"
+        });
     }
 }
 

@@ -594,49 +594,56 @@ fn read_batches_with<T: Send>(
     else {
         return whole(builder);
     };
+    // Only a FeatureCollection or a bare array is read here; the general path words anything else.
+    match (top.kind.as_ref().map(Value::as_str), top.array) {
+        (None, true) | (Some(Some("FeatureCollection")), false) => {}
+        _ => return whole(builder),
+    }
     let (crs, to_wgs84) = layer_crs(&top, input)?;
     builder.expect(split.elements.len());
+    let syntax_error = || {
+        // The serial parse words it, with its line and column.
+        parse_top(bytes, input, opts)
+            .err()
+            .unwrap_or_else(|| malformed(input, "unreadable feature"))
+    };
+    let formula = to_wgs84.formula();
+    // While one batch is being parsed, the one before it is being built (its duplicate check and the
+    // decisions to fail or skip go feature by feature).
+    let mut pending: Option<Batch> = None;
     let mut done = 0;
     for (n, chunk) in split.elements.chunks(batch).enumerate() {
         let first = n * batch;
-        let parsed: Option<Vec<Parsed>> = chunk
-            .par_iter()
-            .with_min_len(256)
-            .map(|&(a, b)| parse_element(&bytes[a..b], input, opts))
-            .collect();
-        let Some(parsed) = parsed else {
-            // A JSON syntax error: the serial parse words it, with its line and column.
-            return Err(parse_top(bytes, input, opts)
-                .err()
-                .unwrap_or_else(|| malformed(input, "unreadable feature")));
-        };
-        // Formulas convert in parallel; a PROJ transformation is one per file, used serially.
-        let converted: Vec<Result<RawFeature, Rejected>> = match to_wgs84.formula() {
-            Some(f) => parsed
-                .into_par_iter()
-                .with_min_len(256)
-                .enumerate()
-                .map(|(i, item)| convert(first + i, item, &f, input, opts))
-                .collect(),
-            None => parsed
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| convert(first + i, item, &to_wgs84, input, opts))
-                .collect(),
-        };
-        let mut features = Vec::with_capacity(converted.len());
-        let mut rejected = Vec::new();
-        for c in converted {
-            match c {
-                Ok(f) => features.push(f),
-                Err(r) => rejected.push(r),
+        let parse = || parse_batch(bytes, chunk, input, opts);
+        let (next, added) = match formula {
+            Some(f) => rayon::join(
+                || {
+                    parse()
+                        .map(|p| converted(p, first, |i, item| convert(i, item, &f, input, opts)))
+                },
+                || add_batch(builder, pending.take()),
+            ),
+            None => {
+                let added = add_batch(builder, pending.take());
+                // PROJ's transformation serves one thread.
+                let next = parse().map(|p| {
+                    sorted(
+                        p.into_iter()
+                            .enumerate()
+                            .map(|(i, item)| convert(first + i, item, &to_wgs84, input, opts))
+                            .collect(),
+                    )
+                });
+                (next, added)
             }
-        }
-        builder.add(&mut features, rejected)?;
+        };
+        added?;
+        pending = Some(next.ok_or_else(syntax_error)?);
         let end = bom + chunk.last().map_or(done, |&(_, b)| b);
         file.release(done, end);
         done = end;
     }
+    add_batch(builder, pending)?;
     Ok(RawLayer {
         path: input.path.clone(),
         format: Format::GeoJson,
@@ -645,6 +652,59 @@ fn read_batches_with<T: Send>(
         features: Vec::new(),
         skipped: Vec::new(),
     })
+}
+
+/// One batch of features converted to WGS84, and the features rejected in it.
+type Batch = (Vec<RawFeature>, Vec<Rejected>);
+
+/// Parses a batch of elements in parallel; `None` for a JSON syntax error.
+fn parse_batch(
+    bytes: &[u8],
+    chunk: &[(usize, usize)],
+    input: &Input,
+    opts: &LoadOptions,
+) -> Option<Vec<Parsed>> {
+    chunk
+        .par_iter()
+        .with_min_len(256)
+        .map(|&(a, b)| parse_element(&bytes[a..b], input, opts))
+        .collect()
+}
+
+/// Converts parsed features (the first with index `first`) with `convert`, in parallel.
+fn converted(
+    parsed: Vec<Parsed>,
+    first: usize,
+    convert: impl Fn(usize, Parsed) -> Result<RawFeature, Rejected> + Sync + Send,
+) -> Batch {
+    sorted(
+        parsed
+            .into_par_iter()
+            .with_min_len(256)
+            .enumerate()
+            .map(|(i, item)| convert(first + i, item))
+            .collect(),
+    )
+}
+
+/// Converted features and rejected ones, apart.
+fn sorted(all: Vec<Result<RawFeature, Rejected>>) -> Batch {
+    let mut features = Vec::with_capacity(all.len());
+    let mut rejected = Vec::new();
+    for c in all {
+        match c {
+            Ok(f) => features.push(f),
+            Err(r) => rejected.push(r),
+        }
+    }
+    (features, rejected)
+}
+
+fn add_batch<T: Send>(builder: &mut Builder<'_, T>, batch: Option<Batch>) -> Result<(), LoadError> {
+    match batch {
+        Some((mut features, rejected)) => builder.add(&mut features, rejected),
+        None => Ok(()),
+    }
 }
 
 /// A file's bytes: mapped when large, read when small.
