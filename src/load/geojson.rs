@@ -933,6 +933,14 @@ mod tests {
             assert_eq!(venues[1].name, "网吧\"1\" ]},[");
             assert_eq!(venues[2].id, "n2");
         }
+        // Another top-level type is left to the general path, which says what is wrong with it.
+        for odd in [
+            text.replacen("FeatureCollection", "Feature", 1),
+            text.replacen("FeatureCollection", "Topology", 1),
+        ] {
+            let (batched, whole, _, _) = venues_both_ways(&odd, &opts, 7);
+            assert!(batched.is_err() && batched == whole, "{batched:?}");
+        }
     }
 
     #[test]
