@@ -1,12 +1,19 @@
-//! Criterion benchmarks: index build, scan and site check at county and city scale (province with
+//! Criterion benchmarks: loading, index build, scan and site check at county and city scale (province with
 //! `PERIMETER_BENCH_PROVINCE=1`), on data from `perimeter::gen` (seeded, so every run measures the same
-//! data).
+//! data), with the binary's allocator and its settings.
 //!
 //! Baseline in the same run: `planar_baseline` answers the same join with the same R-tree candidates but
 //! a plain planar distance in degrees per candidate (geo's Euclidean, no exactness at all): the cheapest
-//! possible refine step. The ratio scan / baseline is the price of exact metres.
+//! possible refine step. The ratio scan / baseline is the price of exact metres. For loading,
+//! `load_baseline` reads the same four GeoJSON files and parses them with the `geojson` crate (serde) into
+//! its FeatureCollection, building nothing: the ratio load / baseline is the price of validated, converted,
+//! classified and id-checked layers.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+
+/// The allocator of the `perimeter` binary (see `src/main.rs`), so that the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use geo::{Distance, Euclidean};
 use geo_types::Point;
 use perimeter::check::check_site;
@@ -118,7 +125,70 @@ fn scale_benches(c: &mut Criterion, scale: Scale) {
     g.finish();
 }
 
+/// Loading the four GeoJSON files `perimeter gen` writes (schools, gates, venues, water) into a dataset,
+/// against reading and parsing them with the `geojson` crate.
+fn load_benches(c: &mut Criterion, scale: Scale) {
+    use perimeter::load::{load_all, Input, LayerKind, LoadOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_perimeter"))
+        .args(["gen", "--scale", scale.as_str(), "--seed", "2026", "--out"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let layers = [
+        ("schools", LayerKind::Schools),
+        ("gates", LayerKind::Gates),
+        ("venues", LayerKind::Venues),
+        ("water", LayerKind::Water),
+    ];
+    let inputs: Vec<Input> = layers
+        .iter()
+        .map(|&(name, layer)| Input {
+            path: dir.path().join(format!("{name}.geojson")),
+            layer,
+            crs: None,
+            encoding: None,
+        })
+        .collect();
+    let opts = LoadOptions::default();
+    let (ds, _) = load_all(&inputs, &[], &opts).unwrap();
+    let bytes: u64 = inputs
+        .iter()
+        .map(|i| std::fs::metadata(&i.path).unwrap().len())
+        .sum();
+    eprintln!(
+        "{}: load {} MB of GeoJSON: {} schools, {} venues, {} water",
+        scale.as_str(),
+        bytes / 1_000_000,
+        ds.schools.len(),
+        ds.venues.len(),
+        ds.water.len()
+    );
+    let mut g = c.benchmark_group(scale.as_str());
+    g.sample_size(10);
+    g.bench_function("load", |b| {
+        b.iter(|| black_box(load_all(&inputs, &[], &opts).unwrap()))
+    });
+    g.bench_function("load_baseline", |b| {
+        b.iter(|| {
+            for i in &inputs {
+                let text = std::fs::read(&i.path).unwrap();
+                black_box(serde_json::from_slice::<geojson::FeatureCollection>(&text).unwrap());
+            }
+        })
+    });
+    g.finish();
+}
+
 fn benches(c: &mut Criterion) {
+    // As the binary's one-shot commands do: freed memory is kept for reuse (mimalloc.h:
+    // mi_option_purge_delay = 15, -1 = never give it back).
+    // SAFETY: sets a process-wide option before anything depends on it.
+    unsafe { libmimalloc_sys::mi_option_set(15, -1) };
+    load_benches(c, Scale::County);
+    load_benches(c, Scale::City);
     scale_benches(c, Scale::County);
     scale_benches(c, Scale::City);
     if std::env::var_os("PERIMETER_BENCH_PROVINCE").is_some() {
