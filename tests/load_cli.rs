@@ -120,3 +120,23 @@ fn bad_input_exits_with_2() {
         "error: no inputs: give at least one of --schools, --venues, --water, --gates or --osm\n"
     );
 }
+
+/// Output piped into a reader that has gone (`perimeter load … | head -0`): the command ends on SIGPIPE, as
+/// Unix tools do, without a panic message.
+#[test]
+fn a_closed_stdout_ends_the_command_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    let schools = fixture("schools_gbk.shp");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_perimeter"))
+        .args(["load", "--schools", schools.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the perimeter binary runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = text(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.signal(), Some(13), "{:?} {stderr}", out.status);
+}
