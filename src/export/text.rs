@@ -1,5 +1,6 @@
 //! Writing values as JSON and CSV text straight into a byte buffer, with the same bytes as
-//! `serde_json`, the `csv` crate (default settings) and `format!("{:.N}")`, only faster.
+//! `serde_json`, the `csv` crate (default settings) and `format!("{:.N}")`, without building a record or
+//! a formatter per value.
 
 use std::io::Write as _;
 
@@ -20,11 +21,12 @@ pub fn json_str(out: &mut Vec<u8>, s: &str) {
     }
 }
 
-/// A finite f64 as `serde_json` writes it (shortest round-trip form, `200.0`, `1.43`); non-finite
-/// values as `null`, as `serde_json` does.
+/// An f64 as `serde_json` writes it (its own formatter: shortest round-trip form, `200.0`, `1.43`,
+/// `1e+16`); non-finite values as `null`, as `serde_json` does.
 pub fn json_f64(out: &mut Vec<u8>, v: f64) {
+    use serde_json::ser::Formatter;
     if v.is_finite() {
-        out.extend_from_slice(ryu::Buffer::new().format_finite(v).as_bytes());
+        let _ = serde_json::ser::CompactFormatter.write_f64(out, v);
     } else {
         out.extend_from_slice(b"null");
     }
@@ -52,8 +54,9 @@ const POW10: [f64; 10] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
 /// `v` with `decimals` (≤ 9) digits after the point, the bytes of `format!("{v:.decimals$}")`.
 ///
 /// Fast path: `v · 10^decimals` rounded to an integer, used only when `v` is positive, the scaled value
-/// is below 2^32 (so its own rounding error is below 5·10⁻⁷) and its fraction is not within 10⁻⁶ of one half, so the nearest integer is the correctly rounded decimal; anything else is formatted by
-/// the standard library.
+/// is below 2^32 (so its own rounding error is below 5·10⁻⁷) and its fraction is not within 10⁻⁶ of
+/// one half, so the nearest integer is the correctly rounded decimal; anything else is formatted by the
+/// standard library.
 pub fn fixed(out: &mut Vec<u8>, v: f64, decimals: usize) {
     let scale = POW10[decimals];
     let scaled = v * scale;
@@ -183,7 +186,18 @@ mod tests {
                 "{text:?}"
             );
         }
-        for v in [200.0, 1.43, 0.0, 199.99, 1e-7, 123456789.25, f64::NAN] {
+        for v in [
+            200.0,
+            1.43,
+            0.0,
+            199.99,
+            1e-7,
+            123456789.25,
+            1e16,
+            1.5e300,
+            -2.5e-300,
+            f64::NAN,
+        ] {
             assert_eq!(s(|o| json_f64(o, v)), serde_json::to_string(&v).unwrap());
         }
     }

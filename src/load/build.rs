@@ -212,7 +212,7 @@ impl<'o, T: Send> Builder<'o, T> {
     }
 
     /// Makes room for `n` more items (a reader that knows how many features follow says so).
-    pub(crate) fn expect(&mut self, n: usize) {
+    pub(crate) fn reserve(&mut self, n: usize) {
         self.out.reserve(n);
         self.seen.reserve(n);
     }

@@ -428,6 +428,27 @@ fn parse_with(
     opts: &LoadOptions,
     parallel_bytes: usize,
 ) -> Result<RawLayer, LoadError> {
+    let (mut layer, rejected) = parse_features(bytes, input, opts, parallel_bytes)?;
+    for (_, label, bad) in rejected {
+        reject(
+            &input.path,
+            opts.skip_invalid,
+            &mut layer.skipped,
+            label,
+            bad,
+        )?;
+    }
+    Ok(layer)
+}
+
+/// Every feature of a file in memory, converted to WGS84, and the features rejected (in file order); the
+/// layer's `skipped` is left empty.
+fn parse_features(
+    bytes: &[u8],
+    input: &Input,
+    opts: &LoadOptions,
+    parallel_bytes: usize,
+) -> Result<(RawLayer, Vec<Rejected>), LoadError> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
     let top = match (bytes.len() >= parallel_bytes)
         .then(|| parse_top_parallel(bytes, input, opts))
@@ -438,24 +459,22 @@ fn parse_with(
     };
     let (crs, to_wgs84) = layer_crs(&top, input)?;
     let items = top_items(top, input, opts)?;
-    let mut features = Vec::with_capacity(items.len());
-    let mut skipped = Vec::new();
-    for (index, item) in items.into_iter().enumerate() {
-        match convert(index, item, &to_wgs84, input, opts) {
-            Ok(f) => features.push(f),
-            Err((_, label, bad)) => {
-                reject(&input.path, opts.skip_invalid, &mut skipped, label, bad)?
-            }
-        }
-    }
-    Ok(RawLayer {
+    let (features, rejected) = apart(
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(index, item)| convert(index, item, &to_wgs84, input, opts))
+            .collect(),
+    );
+    let layer = RawLayer {
         path: input.path.clone(),
         format: Format::GeoJson,
         crs,
         encoding: None,
         features,
-        skipped,
-    })
+        skipped: Vec::new(),
+    };
+    Ok((layer, rejected))
 }
 
 /// The features of a parsed top level (a FeatureCollection, a bare array or a single Feature).
@@ -581,11 +600,12 @@ fn read_batches_with<T: Send>(
         0
     };
     let bytes = &bytes[bom..];
+    // Anything unusual: the whole file at once, its faults still reported in file order.
     let whole = |builder: &mut Builder<'_, T>| {
-        let mut raw = parse(bytes, input, opts)?;
+        let (mut raw, rejected) = parse_features(&file, input, opts, PARALLEL_BYTES)?;
         let mut features = std::mem::take(&mut raw.features);
-        builder.expect(features.len());
-        builder.add(&mut features, Vec::new())?;
+        builder.reserve(features.len() + rejected.len());
+        builder.add(&mut features, rejected)?;
         Ok(raw)
     };
     let Some((split, top)) = (bytes.len() >= parallel_bytes)
@@ -600,7 +620,7 @@ fn read_batches_with<T: Send>(
         _ => return whole(builder),
     }
     let (crs, to_wgs84) = layer_crs(&top, input)?;
-    builder.expect(split.elements.len());
+    builder.reserve(split.elements.len());
     let syntax_error = || {
         // The serial parse words it, with its line and column.
         parse_top(bytes, input, opts)
@@ -627,7 +647,7 @@ fn read_batches_with<T: Send>(
                 let added = add_batch(builder, pending.take());
                 // PROJ's transformation serves one thread.
                 let next = parse().map(|p| {
-                    sorted(
+                    apart(
                         p.into_iter()
                             .enumerate()
                             .map(|(i, item)| convert(first + i, item, &to_wgs84, input, opts))
@@ -677,7 +697,7 @@ fn converted(
     first: usize,
     convert: impl Fn(usize, Parsed) -> Result<RawFeature, Rejected> + Sync + Send,
 ) -> Batch {
-    sorted(
+    apart(
         parsed
             .into_par_iter()
             .with_min_len(256)
@@ -687,8 +707,8 @@ fn converted(
     )
 }
 
-/// Converted features and rejected ones, apart.
-fn sorted(all: Vec<Result<RawFeature, Rejected>>) -> Batch {
+/// Converted features and rejected ones, apart (each in file order).
+fn apart(all: Vec<Result<RawFeature, Rejected>>) -> Batch {
     let mut features = Vec::with_capacity(all.len());
     let mut rejected = Vec::new();
     for c in all {
@@ -886,13 +906,15 @@ mod tests {
 
     type Venues = Result<Vec<crate::model::Venue>, String>;
 
-    /// Venues read batch by batch (the load's path) and read whole, then built (the general path), each
-    /// with the features skipped.
-    fn venues_both_ways(
-        text: &str,
-        opts: &LoadOptions,
-        batch: usize,
-    ) -> (Venues, Venues, Vec<Skipped>, Vec<Skipped>) {
+    /// Venues and skipped features of one way of loading.
+    struct Loaded {
+        venues: Venues,
+        skipped: Vec<Skipped>,
+    }
+
+    /// Venues read three ways: batch by batch (the load's path for large files), through the load's
+    /// whole-file path (small or unusual files), and read with `parse` then built (the general path).
+    fn venues_three_ways(text: &str, opts: &LoadOptions, batch: usize) -> [Loaded; 3] {
         use crate::load::build;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("venues.geojson");
@@ -901,33 +923,47 @@ mod tests {
             path: path.clone(),
             ..input()
         };
-        let mut builder = Builder::new(&path, opts, LayerKind::Venues, build::venue);
-        let batched = read_batches_with(&input, opts, &mut builder, 0, batch);
-        let (venues, skipped_batched) = builder.finish();
-        let batched = batched.map(|_| venues).map_err(|e| e.to_string());
-        let whole = parse_with(text.as_bytes(), &input, opts, usize::MAX).and_then(|raw| {
+        let load = |parallel_bytes: usize| {
+            let mut builder = Builder::new(&path, opts, LayerKind::Venues, build::venue);
+            let r = read_batches_with(&input, opts, &mut builder, parallel_bytes, batch);
+            let (venues, skipped) = builder.finish();
+            Loaded {
+                venues: r.map(|_| venues).map_err(|e| e.to_string()),
+                skipped,
+            }
+        };
+        let general = parse_with(text.as_bytes(), &input, opts, usize::MAX).and_then(|raw| {
             let (venues, skipped) = build::venues(&raw, opts)?;
             let mut all = raw.skipped.clone();
             all.extend(skipped);
             Ok((venues, all))
         });
-        let (whole, skipped_whole) = match whole {
-            Ok((v, s)) => (Ok(v), s),
-            Err(e) => (Err(e.to_string()), Vec::new()),
+        let general = match general {
+            Ok((v, s)) => Loaded {
+                venues: Ok(v),
+                skipped: s,
+            },
+            Err(e) => Loaded {
+                venues: Err(e.to_string()),
+                skipped: Vec::new(),
+            },
         };
-        (batched, whole, skipped_batched, skipped_whole)
+        [load(0), load(usize::MAX), general]
     }
 
     #[test]
     fn batched_load_equals_whole_load() {
         let opts = LoadOptions::default();
-        let text = collection(&features(3000));
-        for batch in [1, 7, 256, 5000] {
-            let (batched, whole, sb, sw) = venues_both_ways(&text, &opts, batch);
-            let venues = batched.unwrap();
-            assert_eq!(venues.len(), 3000);
-            assert!(Ok(&venues) == whole.as_ref(), "batch {batch}");
-            assert!(sb.is_empty() && sw.is_empty());
+        // Large enough (over 1 MiB) to be mapped and given back batch by batch.
+        let text = collection(&features(6000));
+        assert!(text.len() > PARALLEL_BYTES, "{}", text.len());
+        for batch in [1, 7, 256, 10_000] {
+            let [batched, whole, general] = venues_three_ways(&text, &opts, batch);
+            let venues = batched.venues.unwrap();
+            assert_eq!(venues.len(), 6000);
+            assert!(Ok(&venues) == whole.venues.as_ref(), "batch {batch}");
+            assert!(Ok(&venues) == general.venues.as_ref(), "batch {batch}");
+            assert!(batched.skipped.is_empty() && whole.skipped.is_empty());
             // Values were moved out of the parsed attributes, not lost.
             assert_eq!(venues[1].id, "v-1");
             assert_eq!(venues[1].name, "网吧\"1\" ]},[");
@@ -938,9 +974,19 @@ mod tests {
             text.replacen("FeatureCollection", "Feature", 1),
             text.replacen("FeatureCollection", "Topology", 1),
         ] {
-            let (batched, whole, _, _) = venues_both_ways(&odd, &opts, 7);
-            assert!(batched.is_err() && batched == whole, "{batched:?}");
+            let [batched, _, general] = venues_three_ways(&odd, &opts, 7);
+            assert!(
+                batched.venues.is_err() && batched.venues == general.venues,
+                "{:?}",
+                batched.venues
+            );
         }
+        // A doubled byte-order mark is refused, as `read` refuses it.
+        let doubled = format!("\u{feff}{text}");
+        let [batched, whole, general] = venues_three_ways(&doubled, &opts, 7);
+        assert!(general.venues.is_err());
+        assert_eq!(batched.venues, general.venues);
+        assert_eq!(whole.venues, general.venues);
     }
 
     #[test]
@@ -972,8 +1018,12 @@ mod tests {
             ..LoadOptions::default()
         };
         for batch in [1, 4, 16] {
-            let (batched, _, skipped, _) = venues_both_ways(&text, &opts, batch);
-            assert_eq!(batched.unwrap().len(), 12);
+            let [batched, whole, _] = venues_three_ways(&text, &opts, batch);
+            // The load's two paths report the same features, in file order.
+            assert_eq!(batched.skipped, whole.skipped, "batch {batch}");
+            assert_eq!(whole.venues.map(|v| v.len()), Ok(12));
+            assert_eq!(batched.venues.unwrap().len(), 12);
+            let skipped = batched.skipped;
             let got: Vec<(&str, &str)> = skipped
                 .iter()
                 .map(|s| (s.feature.as_str(), s.field.as_str()))
@@ -1002,15 +1052,31 @@ mod tests {
         // Without skipping, the first bad feature in the file stops the load.
         opts.skip_invalid = false;
         for batch in [1, 4, 16] {
-            let err = venues_both_ways(&text, &opts, batch).0.unwrap_err();
-            assert!(
-                err.contains("feature #3 (id v3), field 'geometry'"),
-                "{err}"
-            );
+            for loaded in venues_three_ways(&text, &opts, batch) {
+                let err = loaded.venues.unwrap_err();
+                assert!(
+                    err.contains("feature #3 (id v3), field 'geometry'"),
+                    "{err}"
+                );
+            }
         }
+        // A duplicate id before the first geometry fault: the load's two paths name it (file order);
+        // `parse` then build, the general path, names the geometry fault its reading met first.
+        let mut early = fs.clone();
+        early[2] = line("v1", "网吧", point);
+        let [batched, whole, general] = venues_three_ways(&collection(&early), &opts, 4);
+        for loaded in [batched, whole] {
+            let err = loaded.venues.unwrap_err();
+            assert!(err.contains("feature #2 (id v1), field 'id'"), "{err}");
+        }
+        let err = general.venues.unwrap_err();
+        assert!(err.contains("feature #3 (id v3)"), "{err}");
         // A JSON syntax error is reported with its line, as the serial parse words it.
         let broken = text.replace(r#""name":"宏达网吧"}"#, r#""name":"宏达网吧"]"#);
-        let err = venues_both_ways(&broken, &opts, 4).0.unwrap_err();
-        assert!(err.contains("line"), "{err}");
+        let [batched, whole, _] = venues_three_ways(&broken, &opts, 4);
+        for loaded in [batched, whole] {
+            let err = loaded.venues.unwrap_err();
+            assert!(err.contains("line"), "{err}");
+        }
     }
 }

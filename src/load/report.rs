@@ -414,7 +414,7 @@ fn read_built<T: Send>(
         _ => {
             let mut raw = read_layer(input, opts)?;
             let mut features = std::mem::take(&mut raw.features);
-            builder.expect(features.len());
+            builder.reserve(features.len());
             builder.add(&mut features, Vec::new())?;
             raw
         }

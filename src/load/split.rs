@@ -117,6 +117,10 @@ pub(crate) fn split_features(b: &[u8]) -> Option<Split> {
                 let key_start = i + 1;
                 i = skip_string(b, i)?;
                 let key = &b[key_start..i - 1];
+                if key.contains(&b'\\') {
+                    // An escaped key may spell `features`: the parser decides.
+                    return None;
+                }
                 i = skip_ws(b, i);
                 if *b.get(i)? != b':' {
                     return None;
@@ -199,6 +203,7 @@ mod tests {
             r#"{"type" "x","features":[1]}"#,
             r#"[1,]"#,
             r#"{"features":[}]}"#,
+            r#"{"features":[1,2],"featur\u0065s":[]}"#,
         ] {
             assert_eq!(split_features(b.as_bytes()), None, "{b}");
         }
