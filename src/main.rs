@@ -19,11 +19,6 @@ fn main() -> ExitCode {
         // server keeps the default and gives memory back.
         // SAFETY: sets a process-wide option; no allocation is in flight that depends on it.
         unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
-        // Piped into `head` and the like, a command ends quietly when the reader goes away, as Unix tools
-        // do, instead of failing on its next line of output. The server keeps SIGPIPE ignored: a client
-        // that hangs up must not stop it.
-        // SAFETY: restores the default disposition of one signal before any thread is started.
-        unsafe { libc::signal(libc::SIGPIPE, libc::SIG_DFL) };
     }
     perimeter::cli::run(cli)
 }

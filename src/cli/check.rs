@@ -59,7 +59,7 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
     progress.finish();
     let answer = check_site(&ds, &index, &rules, point, category);
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&answer.record(&ds, &rules)).map_err(Failure::internal)?
         );
@@ -72,7 +72,7 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
 fn print_text(ds: &Dataset, rules: &RuleSet, a: &SiteCheck) {
     let cat = a.category;
     if a.allowed {
-        println!(
+        outln!(
             "可以 / ALLOWED: a {} ({}) may open at ({:.7}, {:.7}) under rules '{}'.",
             cat,
             cat.label_zh(),
@@ -81,24 +81,26 @@ fn print_text(ds: &Dataset, rules: &RuleSet, a: &SiteCheck) {
             rules.id
         );
         if a.unregulated {
-            println!("  no rule of this set concerns category '{cat}'.");
+            outln!("  no rule of this set concerns category '{cat}'.");
         }
         match a.nearest {
             Some((si, m)) => {
                 let s = &ds.schools[si as usize];
-                println!(
+                outln!(
                     "  nearest school: {} ({}) at {:.2} m",
-                    s.name, s.id, m.metres
+                    s.name,
+                    s.id,
+                    m.metres
                 );
             }
             None if !a.unregulated => {
-                println!("  no school within {} m", crate::check::NEAREST_SEARCH_M)
+                outln!("  no school within {} m", crate::check::NEAREST_SEARCH_M)
             }
             None => {}
         }
         return;
     }
-    println!(
+    outln!(
         "不可以 / REFUSED: a {} ({}) may not open at ({:.7}, {:.7}) under rules '{}':",
         cat,
         cat.label_zh(),
@@ -109,7 +111,7 @@ fn print_text(ds: &Dataset, rules: &RuleSet, a: &SiteCheck) {
     for b in &a.breaches {
         let s = &ds.schools[b.school as usize];
         let r = &rules.rules[b.rule as usize];
-        println!(
+        outln!(
             "  - {} ({}, {}): {:.2} m ≤ {} m by {}{}\n    rule {}: {}",
             s.name,
             s.id,

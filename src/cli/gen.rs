@@ -162,23 +162,23 @@ fn run_inner(args: &GenArgs, scale: Scale) -> anyhow::Result<()> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    println!(
+    outln!(
         "perimeter gen --scale {scale} --seed {}{}",
         args.seed,
         if args.sample { " --sample" } else { "" }
     );
-    println!("schools  {:>9}  {}", g.schools().len(), join(&kinds));
-    println!("         {:>9}  {}", "", join(&sites));
-    println!("gates    {gates:>9}");
-    println!("venues   {:>9}  {}", g.venue_count(), join(&categories));
-    println!("water    {:>9}  {}", g.water().len(), join(&water));
+    outln!("schools  {:>9}  {}", g.schools().len(), join(&kinds));
+    outln!("         {:>9}  {}", "", join(&sites));
+    outln!("gates    {gates:>9}");
+    outln!("venues   {:>9}  {}", g.venue_count(), join(&categories));
+    outln!("water    {:>9}  {}", g.water().len(), join(&water));
     let total: u64 = files.iter().map(Written::bytes).sum();
     for w in &files {
         for (path, bytes) in &w.files {
-            println!("  {:<40} {:>12} bytes", path.display(), bytes);
+            outln!("  {:<40} {:>12} bytes", path.display(), bytes);
         }
     }
-    println!("total {total} bytes in {:.2} s", t0.elapsed().as_secs_f64());
+    outln!("total {total} bytes in {:.2} s", t0.elapsed().as_secs_f64());
     Ok(())
 }
 

@@ -1,7 +1,6 @@
 //! `perimeter ledger …`: the problem and rectification lists (两个清单) from the command line, and
 //! recording a scan in the ledger (`perimeter scan --ledger PATH`).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::anyhow;
@@ -201,13 +200,13 @@ fn actor(a: &ActorArgs) -> String {
 
 fn print_json(v: &impl serde::Serialize) -> Result<(), Failure> {
     let s = serde_json::to_string_pretty(v).map_err(Failure::internal)?;
-    println!("{s}");
+    outln!("{s}");
     Ok(())
 }
 
 fn print_problems(list: &[Problem]) {
     use super::scan::pad;
-    println!(
+    outln!(
         "{:>6}  {:<10}  {}  {}  {}  {:>8}  {:<10}  {}  flags",
         "id",
         "status",
@@ -230,7 +229,7 @@ fn print_problems(list: &[Problem]) {
             flags.push("gone");
         }
         let cut = |s: &str, n: usize| s.chars().take(n).collect::<String>();
-        println!(
+        outln!(
             "{:>6}  {:<10}  {}  {}  {}  {:>8.2}  {:<10}  {}  {}",
             p.id,
             p.status,
@@ -243,7 +242,7 @@ fn print_problems(list: &[Problem]) {
             flags.join(",")
         );
     }
-    println!("{} problem(s)", list.len());
+    outln!("{} problem(s)", list.len());
 }
 
 fn change(store: &StoreArgs, id: i64, c: Change, by: &str) -> Result<(), Failure> {
@@ -252,7 +251,7 @@ fn change(store: &StoreArgs, id: i64, c: Change, by: &str) -> Result<(), Failure
     if store.json {
         print_json(&p)
     } else {
-        println!(
+        outln!(
             "problem {} is now {} (version {}), unit {}, deadline {}",
             p.id,
             p.status,
@@ -310,7 +309,7 @@ pub fn run(args: LedgerArgs) -> Result<(), Failure> {
             if store.json {
                 return print_json(&serde_json::json!({"problem": p, "audit": audit}));
             }
-            println!(
+            outln!(
                 "problem {}: {} — {} {} ({}, rule {}) at {:.2} m",
                 p.id,
                 p.school_name,
@@ -320,7 +319,7 @@ pub fn run(args: LedgerArgs) -> Result<(), Failure> {
                 p.rule_id,
                 p.distance_m
             );
-            println!(
+            outln!(
                 "status {} (version {}), unit {}, measure {}, deadline {}{}{}",
                 p.status,
                 p.version,
@@ -338,12 +337,15 @@ pub fn run(args: LedgerArgs) -> Result<(), Failure> {
                     ""
                 }
             );
-            println!(
+            outln!(
                 "first seen {} (scan {}), last seen {} (scan {})",
-                p.first_seen, p.first_scan, p.last_seen, p.last_scan
+                p.first_seen,
+                p.first_scan,
+                p.last_seen,
+                p.last_scan
             );
             for a in audit {
-                println!(
+                outln!(
                     "  {} {} {}: {} → {}{}",
                     a.at,
                     a.actor,
@@ -399,7 +401,7 @@ pub fn run(args: LedgerArgs) -> Result<(), Failure> {
                     &serde_json::json!({"new": d.new, "persisting": d.persisting, "gone": d.gone}),
                 );
             }
-            println!(
+            outln!(
                 "scan {} → scan {}: {} new, {} persisting, {} gone (proposed for verification)",
                 d.from.map(|f| f.to_string()).unwrap_or_else(|| "-".into()),
                 d.to,
@@ -408,7 +410,7 @@ pub fn run(args: LedgerArgs) -> Result<(), Failure> {
                 d.gone.len()
             );
             let ids = |v: &[i64]| v.iter().map(i64::to_string).collect::<Vec<_>>().join(" ");
-            println!("new: {}\ngone: {}", ids(&d.new), ids(&d.gone));
+            outln!("new: {}\ngone: {}", ids(&d.new), ids(&d.gone));
             Ok(())
         }
         LedgerCommand::Overdue { store, today } => {
@@ -426,7 +428,7 @@ pub fn run(args: LedgerArgs) -> Result<(), Failure> {
             if store.json {
                 print_json(&list)
             } else {
-                println!("overdue on {}:", format_date(t));
+                outln!("overdue on {}:", format_date(t));
                 print_problems(&list);
                 Ok(())
             }
@@ -447,14 +449,17 @@ pub fn run(args: LedgerArgs) -> Result<(), Failure> {
                 return print_json(&serde_json::json!({"townships": towns, "units": units}));
             }
             for (title, rows) in [("township", towns), ("unit", units)] {
-                println!("{title:<16} {:>6} {:>8} {:>7}", "open", "overdue", "closed");
+                outln!("{title:<16} {:>6} {:>8} {:>7}", "open", "overdue", "closed");
                 for r in rows {
-                    println!(
+                    outln!(
                         "{:<16} {:>6} {:>8} {:>7}",
-                        r.key, r.open, r.overdue, r.closed
+                        r.key,
+                        r.open,
+                        r.overdue,
+                        r.closed
                     );
                 }
-                println!();
+                outln!();
             }
             Ok(())
         }
@@ -465,7 +470,7 @@ pub fn run(args: LedgerArgs) -> Result<(), Failure> {
                 return print_json(&scans);
             }
             for s in scans {
-                println!(
+                outln!(
                     "scan {} at {} rules {}: {} findings, {} input file(s)",
                     s.id,
                     s.at,
@@ -474,7 +479,7 @@ pub fn run(args: LedgerArgs) -> Result<(), Failure> {
                     s.inputs.len()
                 );
                 for i in s.inputs {
-                    println!("  {}  {}", i.sha256, i.path);
+                    outln!("  {}  {}", i.sha256, i.path);
                 }
             }
             Ok(())
@@ -499,7 +504,7 @@ pub fn run(args: LedgerArgs) -> Result<(), Failure> {
             };
             std::fs::write(&out, bytes)
                 .map_err(|e| Failure::input(anyhow!("{}: {e}", out.display())))?;
-            println!("wrote {} problem(s) to {}", problems.len(), out.display());
+            outln!("wrote {} problem(s) to {}", problems.len(), out.display());
             Ok(())
         }
         LedgerCommand::HashToken => {
@@ -511,8 +516,7 @@ pub fn run(args: LedgerArgs) -> Result<(), Failure> {
             if token.is_empty() {
                 return Err(Failure::input(anyhow!("no token on standard input")));
             }
-            let mut out = std::io::stdout();
-            writeln!(out, "{}", ledger::roles::hash_token(token)).map_err(Failure::internal)?;
+            outln!("{}", ledger::roles::hash_token(token));
             Ok(())
         }
     }

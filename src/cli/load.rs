@@ -26,9 +26,9 @@ pub fn run(args: LoadArgs) -> Result<(), Failure> {
         crate::load::load_all(&inputs, &args.inputs.osm, &opts).map_err(Failure::input)?;
     if args.json {
         let text = serde_json::to_string_pretty(&report).map_err(Failure::internal)?;
-        println!("{text}");
+        outln!("{text}");
     } else {
-        print!("{report}");
+        out!("{report}");
     }
     Ok(())
 }

@@ -1,5 +1,23 @@
 //! The command line: argument parsing and glue. Each subcommand has its own file.
 
+/// `println!` for the commands' output: when the reader has gone (`perimeter … | head`), the command ends
+/// quietly with exit code 0 instead of panicking on its next line.
+macro_rules! outln {
+    () => {
+        $crate::cli::out_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::out_line(format_args!($($arg)*))
+    };
+}
+
+/// `print!` with the same care as [`outln!`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::out_text(format_args!($($arg)*))
+    };
+}
+
 mod check;
 mod common;
 mod gen;
@@ -15,6 +33,24 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 pub use inputs::InputArgs;
+
+/// Writes one line of output (see `outln!`).
+pub(crate) fn out_line(args: std::fmt::Arguments<'_>) {
+    out_text(format_args!("{args}\n"));
+}
+
+/// Writes output (see `out!`); a closed standard output ends the process quietly.
+pub(crate) fn out_text(args: std::fmt::Arguments<'_>) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_fmt(args).and_then(|()| stdout.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(1);
+    }
+}
 
 /// perimeter — the 200-metre perimeter around schools (校园周边200米).
 #[derive(Debug, Parser)]

@@ -176,7 +176,7 @@ fn print_summary(plan: &crate::posts::Plan, dir: &std::path::Path) {
     let gates = plan.demand.len();
     let covered = gates - plan.uncovered.len();
     let pct = |a: f64, b: f64| if b > 0.0 { 100.0 * a / b } else { 100.0 };
-    println!(
+    outln!(
         "{} posts ({} model, r = {} m, {} solver) for {} schools: {covered}/{gates} gates covered ({:.1} %), weight {:.0}/{:.0} ({:.1} %)",
         plan.posts.len(),
         match plan.model {
@@ -194,7 +194,7 @@ fn print_summary(plan: &crate::posts::Plan, dir: &std::path::Path) {
         plan.total_weight,
         pct(plan.covered_weight, plan.total_weight),
     );
-    println!(
+    outln!(
         "objective {} | bound {} | gap {:.2} % | {} | {} components, {} nodes, {:.3} s",
         fmt_num(plan.objective),
         fmt_num(plan.bound),
@@ -208,18 +208,19 @@ fn print_summary(plan: &crate::posts::Plan, dir: &std::path::Path) {
         plan.nodes,
         plan.seconds
     );
-    println!(
+    outln!(
         "officers: {} (no roster can use fewer than {})",
-        plan.officers, plan.officers_lower_bound
+        plan.officers,
+        plan.officers_lower_bound
     );
     if !plan.infeasible.is_empty() {
-        println!(
+        outln!(
             "{} gate(s) farther than {} m from every candidate:",
             plan.infeasible.len(),
             plan.radius_m
         );
         for g in plan.infeasible.iter().take(20) {
-            println!(
+            outln!(
                 "  {} {} {}: nearest candidate {}",
                 g.school_id,
                 g.school_name,
@@ -229,13 +230,13 @@ fn print_summary(plan: &crate::posts::Plan, dir: &std::path::Path) {
             );
         }
         if plan.infeasible.len() > 20 {
-            println!(
+            outln!(
                 "  … and {} more (see plan.json)",
                 plan.infeasible.len() - 20
             );
         }
     }
-    println!(
+    outln!(
         "wrote {}/posts.geojson, assignment.csv, roster.csv, plan.json",
         dir.display()
     );

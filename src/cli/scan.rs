@@ -101,7 +101,7 @@ pub fn run(args: ScanArgs) -> Result<(), Failure> {
     };
     progress.finish();
     print_table(&summary, args.top);
-    println!(
+    outln!(
         "rules: {} | load {:.2} s, index {:.3} s, scan {:.3} s, write {:.2} s | wrote {}/findings.geojson, findings.csv, summary.json",
         rules.id,
         t_load.as_secs_f64(),
@@ -111,7 +111,7 @@ pub fn run(args: ScanArgs) -> Result<(), Failure> {
         args.out.display()
     );
     if let (Some(path), Some(o)) = (&args.ledger, recorded) {
-        println!(
+        outln!(
             "ledger {}: scan {} — {} new, {} persisting, {} gone (proposed for verification), {} reopened",
             crate::ledger::postgres::shown(path),
             o.scan,
@@ -125,9 +125,13 @@ pub fn run(args: ScanArgs) -> Result<(), Failure> {
 }
 
 fn print_table(s: &Summary, top: usize) {
-    println!(
+    outln!(
         "{} schools, {} venues, {} water bodies → {} findings at {} schools",
-        s.schools, s.venues, s.water, s.findings, s.schools_with_findings
+        s.schools,
+        s.venues,
+        s.water,
+        s.findings,
+        s.schools_with_findings
     );
     if !s.by_category.is_empty() {
         let cats: Vec<String> = s
@@ -135,15 +139,22 @@ fn print_table(s: &Summary, top: usize) {
             .iter()
             .map(|(k, v)| format!("{k} {v}"))
             .collect();
-        println!("by category: {}", cats.join(", "));
+        outln!("by category: {}", cats.join(", "));
     }
     if s.by_school.is_empty() {
         return;
     }
-    println!();
-    println!(
+    outln!();
+    outln!(
         "{:<4} {:<28} {:<18} {:<12} {:>8} {:>6} {:>6} {:>10}",
-        "#", "school", "kind", "township", "findings", "venues", "water", "nearest m"
+        "#",
+        "school",
+        "kind",
+        "township",
+        "findings",
+        "venues",
+        "water",
+        "nearest m"
     );
     for (i, c) in s.by_school.iter().take(top).enumerate() {
         let name: String = c.school_name.chars().take(14).collect();
@@ -154,7 +165,7 @@ fn print_table(s: &Summary, top: usize) {
             .chars()
             .take(6)
             .collect();
-        println!(
+        outln!(
             "{:<4} {} {:<18} {} {:>8} {:>6} {:>6} {:>10.2}{}",
             i + 1,
             pad(&name, 28),
@@ -172,7 +183,7 @@ fn print_table(s: &Summary, top: usize) {
         );
     }
     if s.by_school.len() > top {
-        println!(
+        outln!(
             "… and {} more schools (see summary.json)",
             s.by_school.len() - top
         );

@@ -136,7 +136,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
                 "no inputs given and the sample county ({SAMPLE_DIR}) is not here: run from the repository, or give --schools/--venues/--water (and --gates) or --osm"
             ))
         })?;
-        println!("serving the sample county in {}", dir.display());
+        outln!("serving the sample county in {}", dir.display());
         InputArgs {
             categories: args.inputs.categories.clone(),
             fields: args.inputs.fields.clone(),
@@ -175,11 +175,11 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
     };
     let mut state = AppState::with_config(ds, rules, config);
     if ledger.is_none() && !tokens.is_empty() {
-        println!("{} API token(s); no ledger", tokens.len());
+        outln!("{} API token(s); no ledger", tokens.len());
         state = state.with_tokens(tokens.clone());
     }
     if let Some((l, p)) = ledger {
-        println!(
+        outln!(
             "ledger {} under /ledger/ ({} token(s))",
             crate::ledger::postgres::shown(&p),
             tokens.len()
@@ -190,7 +190,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
     progress.finish();
     {
         let p = state.published();
-        println!(
+        outln!(
             "{} schools, {} venues, {} water bodies → {} findings (rules '{}'), ready in {:.1} s",
             p.dataset.schools.len(),
             p.dataset.venues.len(),
@@ -199,7 +199,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
             p.rules.id,
             t0.elapsed().as_secs_f64()
         );
-        println!("{}", p.guard_posts.summary());
+        outln!("{}", p.guard_posts.summary());
     }
     let has_page = state.config.web_index().is_some();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -215,11 +215,11 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
         let addr = listener
             .local_addr()
             .map_err(|e| Failure::internal(anyhow::anyhow!("no local address: {e}")))?;
-        println!("listening on http://{addr}");
+        outln!("listening on http://{addr}");
         if has_page {
-            println!("map: http://{addr}/map/");
+            outln!("map: http://{addr}/map/");
         } else {
-            println!(
+            outln!(
                 "map: not built ({} has no index.html; see README) — the API is at http://{addr}/",
                 args.web.display()
             );
@@ -228,7 +228,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
             .with_graceful_shutdown(shutdown_signal())
             .await
             .map_err(|e| Failure::internal(anyhow::anyhow!("server error: {e}")))?;
-        println!("stopped");
+        outln!("stopped");
         Ok(())
     })
 }

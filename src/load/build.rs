@@ -19,9 +19,6 @@
 //! With `skip_invalid`, bad features go to the returned [`Skipped`] list and the rest load.
 
 use std::collections::HashMap;
-
-/// Ids hashed with foldhash: fast, and well spread for ids that differ only in their last digits.
-type IdMap = HashMap<String, usize, foldhash::fast::FixedState>;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -34,6 +31,9 @@ use super::{LayerKind, LoadError, LoadOptions, RawFeature, RawLayer, Skipped};
 use crate::model::{
     Category, Footprint, Gate, School, SchoolKind, Site, Venue, WaterBody, WaterGeom, WaterKind,
 };
+
+/// Ids hashed with foldhash: fast, and well spread for ids that differ only in their last digits.
+type IdMap = HashMap<String, usize, foldhash::fast::FixedState>;
 
 /// Position of each field's attribute in a feature's attribute list (`None`: not there), indexed by
 /// `field as usize`.
@@ -251,7 +251,7 @@ impl<'o, T: Send> Builder<'o, T> {
             let checked = layer != LayerKind::Gates;
             let first = checked.then(|| self.seen.get(&id).copied()).flatten();
             let result = match (key, first) {
-                (Some(key), Some(first)) if checked => Err(Bad::new(
+                (Some(key), Some(first)) => Err(Bad::new(
                     key,
                     format!("duplicate id '{id}' (feature #{first} has it too)"),
                 )),
@@ -308,40 +308,38 @@ pub fn schools(
 
 /// One school.
 pub(crate) fn school(_: &LoadOptions, a: &mut Attrs<'_>, id: String) -> Result<School, Bad> {
-    {
-        let name = a.required(Field::Name, "the school's name")?;
-        let kind = match a.get(Field::Kind) {
-            Some((key, value)) => value
-                .parse::<SchoolKind>()
-                .map_err(|e| Bad::new(key, e.to_string()))?,
-            None => SchoolKind::from_name(&name).unwrap_or(SchoolKind::Other),
-        };
-        let pupils = match a.get(Field::Pupils) {
-            None => None,
-            Some((key, value)) => Some(parse_count(value).map_err(|m| Bad::new(key, m))?),
-        };
-        let g = a.geometry();
-        let site = match (area_of(g), point_of(g)) {
-            (Some(area), _) => Site::Area(area),
-            (None, Some(p)) => Site::Point(p),
-            _ => {
-                return Err(wrong_geometry(
-                    "a school",
-                    "a Polygon, a MultiPolygon or a Point",
-                    g,
-                ))
-            }
-        };
-        Ok(School {
-            id,
-            name,
-            kind,
-            township: a.text(Field::Township),
-            site,
-            gates: Vec::new(),
-            pupils,
-        })
-    }
+    let name = a.required(Field::Name, "the school's name")?;
+    let kind = match a.get(Field::Kind) {
+        Some((key, value)) => value
+            .parse::<SchoolKind>()
+            .map_err(|e| Bad::new(key, e.to_string()))?,
+        None => SchoolKind::from_name(&name).unwrap_or(SchoolKind::Other),
+    };
+    let pupils = match a.get(Field::Pupils) {
+        None => None,
+        Some((key, value)) => Some(parse_count(value).map_err(|m| Bad::new(key, m))?),
+    };
+    let g = a.geometry();
+    let site = match (area_of(g), point_of(g)) {
+        (Some(area), _) => Site::Area(area),
+        (None, Some(p)) => Site::Point(p),
+        _ => {
+            return Err(wrong_geometry(
+                "a school",
+                "a Polygon, a MultiPolygon or a Point",
+                g,
+            ))
+        }
+    };
+    Ok(School {
+        id,
+        name,
+        kind,
+        township: a.text(Field::Township),
+        site,
+        gates: Vec::new(),
+        pupils,
+    })
 }
 
 /// A head count: a non-negative whole number (`1200`, `1200.0`).
@@ -376,38 +374,36 @@ pub fn venues(raw: &RawLayer, opts: &LoadOptions) -> Result<(Vec<Venue>, Vec<Ski
 
 /// One venue.
 pub(crate) fn venue(opts: &LoadOptions, a: &mut Attrs<'_>, id: String) -> Result<Venue, Bad> {
-    {
-        let explicit = match a.get(Field::Category) {
-            None => None,
-            Some((key, value)) => Some(parse_category(value).map_err(|m| Bad::new(key, m))?),
-        };
-        let name = match explicit {
-            Some(_) => a.text(Field::Name).unwrap_or_default(),
-            None => a.required(
-                Field::Name,
-                "the venue's name (needed to classify it when no category is given)",
-            )?,
-        };
-        let scope = a.text(Field::Scope);
-        let category =
-            explicit.unwrap_or_else(|| opts.classifier.classify(&name, |_| None, scope.as_deref()));
-        let g = a.geometry();
-        let footprint = match (point_of(g), area_of(g)) {
-            (Some(p), _) => Footprint::Door(p),
-            (None, Some(area)) => Footprint::Area(area),
-            _ => return Err(wrong_geometry("a venue", "a Point or a Polygon", g)),
-        };
-        Ok(Venue {
-            id,
-            name,
-            category,
-            licence: a.text(Field::Licence),
-            address: a.text(Field::Address),
-            scope,
-            status: a.text(Field::Status),
-            footprint,
-        })
-    }
+    let explicit = match a.get(Field::Category) {
+        None => None,
+        Some((key, value)) => Some(parse_category(value).map_err(|m| Bad::new(key, m))?),
+    };
+    let name = match explicit {
+        Some(_) => a.text(Field::Name).unwrap_or_default(),
+        None => a.required(
+            Field::Name,
+            "the venue's name (needed to classify it when no category is given)",
+        )?,
+    };
+    let scope = a.text(Field::Scope);
+    let category =
+        explicit.unwrap_or_else(|| opts.classifier.classify(&name, |_| None, scope.as_deref()));
+    let g = a.geometry();
+    let footprint = match (point_of(g), area_of(g)) {
+        (Some(p), _) => Footprint::Door(p),
+        (None, Some(area)) => Footprint::Area(area),
+        _ => return Err(wrong_geometry("a venue", "a Point or a Polygon", g)),
+    };
+    Ok(Venue {
+        id,
+        name,
+        category,
+        licence: a.text(Field::Licence),
+        address: a.text(Field::Address),
+        scope,
+        status: a.text(Field::Status),
+        footprint,
+    })
 }
 
 /// Water bodies from a raw layer.
@@ -420,43 +416,41 @@ pub fn water(
 
 /// One water body.
 pub(crate) fn water_body(_: &LoadOptions, a: &mut Attrs<'_>, id: String) -> Result<WaterBody, Bad> {
-    {
-        let name = a.text(Field::Name).unwrap_or_default();
-        let kind = match a.get(Field::Kind) {
-            Some((key, value)) => value
-                .parse::<WaterKind>()
-                .map_err(|e| Bad::new(key, e.to_string()))?,
-            None => WaterKind::from_name(&name).unwrap_or(WaterKind::Other),
-        };
-        let g = a.geometry();
-        let geom = match g {
-            Geometry::Polygon(_) | Geometry::MultiPolygon(_) => match area_of(g) {
-                Some(area) => WaterGeom::Area(area),
-                None => {
-                    return Err(wrong_geometry(
-                        "a water body",
-                        "a Polygon or a LineString",
-                        g,
-                    ))
-                }
-            },
-            Geometry::LineString(l) => WaterGeom::Line(MultiLineString(vec![l.clone()])),
-            Geometry::MultiLineString(m) => WaterGeom::Line(m.clone()),
-            _ => {
+    let name = a.text(Field::Name).unwrap_or_default();
+    let kind = match a.get(Field::Kind) {
+        Some((key, value)) => value
+            .parse::<WaterKind>()
+            .map_err(|e| Bad::new(key, e.to_string()))?,
+        None => WaterKind::from_name(&name).unwrap_or(WaterKind::Other),
+    };
+    let g = a.geometry();
+    let geom = match g {
+        Geometry::Polygon(_) | Geometry::MultiPolygon(_) => match area_of(g) {
+            Some(area) => WaterGeom::Area(area),
+            None => {
                 return Err(wrong_geometry(
                     "a water body",
-                    "a Polygon, a MultiPolygon, a LineString or a MultiLineString",
+                    "a Polygon or a LineString",
                     g,
                 ))
             }
-        };
-        Ok(WaterBody {
-            id,
-            name,
-            kind,
-            geom,
-        })
-    }
+        },
+        Geometry::LineString(l) => WaterGeom::Line(MultiLineString(vec![l.clone()])),
+        Geometry::MultiLineString(m) => WaterGeom::Line(m.clone()),
+        _ => {
+            return Err(wrong_geometry(
+                "a water body",
+                "a Polygon, a MultiPolygon, a LineString or a MultiLineString",
+                g,
+            ))
+        }
+    };
+    Ok(WaterBody {
+        id,
+        name,
+        kind,
+        geom,
+    })
 }
 
 /// A gate and the id of the school it belongs to.
@@ -472,19 +466,17 @@ pub fn gates(
 
 /// One gate and its school's id.
 pub(crate) fn gate(_: &LoadOptions, a: &mut Attrs<'_>, _: String) -> Result<SchoolGate, Bad> {
-    {
-        let school = a.required(Field::SchoolId, "the gate's school id")?;
-        let point = point_of(a.geometry())
-            .ok_or_else(|| wrong_geometry("a gate", "a Point", a.geometry()))?;
-        Ok((
-            school,
-            Gate {
-                id: a.text(Field::Id),
-                name: a.text(Field::Name),
-                point,
-            },
-        ))
-    }
+    let school = a.required(Field::SchoolId, "the gate's school id")?;
+    let point =
+        point_of(a.geometry()).ok_or_else(|| wrong_geometry("a gate", "a Point", a.geometry()))?;
+    Ok((
+        school,
+        Gate {
+            id: a.text(Field::Id),
+            name: a.text(Field::Name),
+            point,
+        },
+    ))
 }
 
 /// Gives each school its gates; returns the school ids that matched no school, once each, in the

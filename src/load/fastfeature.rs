@@ -3,11 +3,12 @@
 //!
 //! It gives exactly what the general path ([`super::geojson`]: `serde_json::Value`, then the Feature's
 //! members) gives, or `None`, and the caller then takes the general path, which also produces the
-//! messages for bad features. `None` comes for anything it does not handle itself: a syntax error, a
-//! duplicate member, a nesting deeper than [`MAX_DEPTH`], a `GeometryCollection`, a null or missing
-//! geometry, a number that is not a short decimal, a non-string attribute (numbers, booleans, arrays
-//! and objects are turned to text by the general path's rules). Strings with escapes are decoded by
-//! `serde_json` itself; attributes come in key order, as `serde_json`'s map gives them.
+//! messages for bad features. `None` comes for anything it does not handle: a syntax error, a duplicate
+//! member, a nesting deeper than [`MAX_DEPTH`], a `GeometryCollection`, a null or missing geometry, a
+//! geometry of the wrong shape. Some pieces are handed to `serde_json` itself so that they come out the
+//! same: strings with escapes, numbers that are not short decimals (exponents, more than 15 digits), and
+//! attributes that are not strings (numbers, booleans, arrays and objects, turned to text by the general
+//! path's rule). Attributes come in key order, as `serde_json`'s map gives them.
 
 use std::borrow::Cow;
 

@@ -571,11 +571,12 @@ fn convert<C: ConvertToWgs84 + ?Sized>(
 const BATCH: usize = 1 << 13;
 
 /// Reads a GeoJSON file batch by batch into `builder`: the features of every batch, converted to WGS84,
-/// and the features rejected in it, in file order; the returned layer has no features (and the
-/// rejected ones are the builder's to report). A large file is mapped rather than read, its features are
-/// parsed in parallel, and what a batch has used of the mapping is given back to the system, so that
-/// memory holds one batch of raw features, not the file and all of them. Anything unusual falls back
-/// to [`read`] (one batch).
+/// and the features rejected in it, in file order; the returned layer has no features and no skipped
+/// ones (the rejected features are the builder's to report, in file order with its own). A large file
+/// is mapped rather than read, its features are parsed in parallel, and the pages of the mapping a batch
+/// has used are given back to the system, so that memory holds one batch of raw features instead of all
+/// of them, and less and less of the file. Anything unusual (a small file, a single Feature, an escaped
+/// key at the top level…) is parsed whole, its faults still handed to the builder in file order.
 pub(crate) fn read_batches<T: Send>(
     input: &Input,
     opts: &LoadOptions,
@@ -628,8 +629,8 @@ fn read_batches_with<T: Send>(
             .unwrap_or_else(|| malformed(input, "unreadable feature"))
     };
     let formula = to_wgs84.formula();
-    // While one batch is being parsed, the one before it is being built (its duplicate check and the
-    // decisions to fail or skip go feature by feature).
+    // With a formula CRS, while one batch is being parsed the one before it is being built (its duplicate
+    // check and the decisions to fail or skip go feature by feature); with PROJ, one after the other.
     let mut pending: Option<Batch> = None;
     let mut done = 0;
     for (n, chunk) in split.elements.chunks(batch).enumerate() {
@@ -727,6 +728,19 @@ fn add_batch<T: Send>(builder: &mut Builder<'_, T>, batch: Option<Batch>) -> Res
     }
 }
 
+/// The system's memory page size.
+fn page_size() -> usize {
+    #[cfg(unix)]
+    // SAFETY: sysconf only reads a configuration value.
+    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    #[cfg(not(unix))]
+    let size = 4096;
+    usize::try_from(size)
+        .ok()
+        .filter(|&s| s > 0)
+        .unwrap_or(4096)
+}
+
 /// A file's bytes: mapped when large, read when small.
 enum FileBytes {
     Mapped(memmap2::Mmap),
@@ -748,6 +762,7 @@ impl FileBytes {
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| LoadError::io(path, e))?;
         // Map every page at once (one call instead of a page fault per 4 KiB; Linux 5.14 and later,
         // else the pages fault in as they are read).
+        #[cfg(any(target_os = "linux", target_os = "android"))]
         // SAFETY: `map` is a valid mapping of `map.len()` bytes; the advice does not change its contents.
         unsafe {
             libc::madvise(
@@ -759,12 +774,13 @@ impl FileBytes {
         Ok(FileBytes::Mapped(map))
     }
 
-    /// Gives the pages wholly inside `from..to` back to the system (they stay in the page cache, and
-    /// would be read again from it if touched).
+    /// Gives back to the system the pages that end before `to`, from the one holding `from` (the bytes
+    /// before `from` having been given back or used already). They stay in the page cache, and would be
+    /// read again from it if touched.
     fn release(&self, from: usize, to: usize) {
         if let FileBytes::Mapped(map) = self {
-            const PAGE: usize = 4096;
-            let (a, b) = (from.div_ceil(PAGE) * PAGE, to / PAGE * PAGE);
+            let page = page_size();
+            let (a, b) = (from / page * page, to / page * page);
             if b > a {
                 let _ = map.advise_range(memmap2::Advice::DontNeed, a, b - a);
             }
