@@ -18,9 +18,10 @@ use serde_json::{Map, Value};
 
 use super::build::{Builder, Rejected};
 use super::geom::{Pos, RawGeom};
+use super::mapped::FileBytes;
 use super::report::{feature_label, reject, Bad};
-use super::{fastfeature, split};
 use super::{fields::Field, Format, Input, LoadError, LoadOptions, RawFeature, RawLayer};
+use super::{geojson_feature, split};
 use crate::crs::{ConvertToWgs84, Crs, ToWgs84};
 
 /// Reads a GeoJSON file.
@@ -349,11 +350,11 @@ impl<'de> de::Visitor<'de> for TopSeed<'_> {
     }
 }
 
-/// One element of a `features` array: by [`fastfeature`] when it has the common shape and a valid
+/// One element of a `features` array: by [`geojson_feature`] when it has the common shape and a valid
 /// geometry, else through a `serde_json::Value` (which also words the messages for bad features). `None`
 /// for a JSON syntax error.
 fn parse_element(bytes: &[u8], input: &Input, opts: &LoadOptions) -> Option<Parsed> {
-    if let Some((props, geom, id)) = fastfeature::feature(bytes) {
+    if let Some((props, geom, id)) = geojson_feature::feature(bytes) {
         if geom.validate().is_ok() {
             return Some(Parsed {
                 label_id: id,
@@ -725,76 +726,6 @@ fn add_batch<T: Send>(builder: &mut Builder<'_, T>, batch: Option<Batch>) -> Res
     match batch {
         Some((mut features, rejected)) => builder.add(&mut features, rejected),
         None => Ok(()),
-    }
-}
-
-/// The system's memory page size.
-fn page_size() -> usize {
-    #[cfg(unix)]
-    // SAFETY: sysconf only reads a configuration value.
-    let size = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
-    #[cfg(not(unix))]
-    let size = 4096;
-    usize::try_from(size)
-        .ok()
-        .filter(|&s| s > 0)
-        .unwrap_or(4096)
-}
-
-/// A file's bytes: mapped when large, read when small.
-enum FileBytes {
-    Mapped(memmap2::Mmap),
-    Read(Vec<u8>),
-}
-
-impl FileBytes {
-    fn open(path: &std::path::Path) -> Result<FileBytes, LoadError> {
-        let file = std::fs::File::open(path).map_err(|e| LoadError::io(path, e))?;
-        let len = file.metadata().map_err(|e| LoadError::io(path, e))?.len();
-        if len < PARALLEL_BYTES as u64 {
-            let mut bytes = Vec::with_capacity(len as usize);
-            std::io::Read::read_to_end(&mut &file, &mut bytes)
-                .map_err(|e| LoadError::io(path, e))?;
-            return Ok(FileBytes::Read(bytes));
-        }
-        // SAFETY: the mapping is read-only; like every reader of a file, this one assumes that nobody
-        // truncates or rewrites the file while it is being read.
-        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| LoadError::io(path, e))?;
-        // Map every page at once (one call instead of a page fault per 4 KiB; Linux 5.14 and later,
-        // else the pages fault in as they are read).
-        #[cfg(any(target_os = "linux", target_os = "android"))]
-        // SAFETY: `map` is a valid mapping of `map.len()` bytes; the advice does not change its contents.
-        unsafe {
-            libc::madvise(
-                map.as_ptr() as *mut libc::c_void,
-                map.len(),
-                libc::MADV_POPULATE_READ,
-            )
-        };
-        Ok(FileBytes::Mapped(map))
-    }
-
-    /// Gives back to the system the pages that end before `to`, from the one holding `from` (the bytes
-    /// before `from` having been given back or used already). They stay in the page cache, and would be
-    /// read again from it if touched.
-    fn release(&self, from: usize, to: usize) {
-        if let FileBytes::Mapped(map) = self {
-            let page = page_size();
-            let (a, b) = (from / page * page, to / page * page);
-            if b > a {
-                let _ = map.advise_range(memmap2::Advice::DontNeed, a, b - a);
-            }
-        }
-    }
-}
-
-impl std::ops::Deref for FileBytes {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        match self {
-            FileBytes::Mapped(m) => m,
-            FileBytes::Read(v) => v,
-        }
     }
 }
 
