@@ -53,8 +53,10 @@ pub struct FindingRecord<'a> {
 }
 
 impl FindingRecord<'_> {
-    /// The record as a JSON object: the bytes `serde_json` writes for it, written directly.
-    pub fn write_json(&self, out: &mut Vec<u8>) {
+    /// The record as a JSON object: the bytes `serde_json` writes for it, written directly (the writer
+    /// writes it in two parts; the tests compare the whole with `serde_json`).
+    #[cfg(test)]
+    fn write_json(&self, out: &mut Vec<u8>) {
         self.write_json_school(out);
         self.write_json_rest(out, None);
     }

@@ -15,6 +15,7 @@ use geo::Centroid;
 use geo_types::{LineString, MultiLineString, MultiPolygon, Point, Polygon};
 
 use super::dbf;
+use super::text::digits;
 use crate::crs::{chinese, Crs};
 use crate::model::{Footprint, School, Site, Venue, WaterBody, WaterGeom};
 
@@ -115,7 +116,7 @@ fn push_number(buf: &mut Vec<u8>, x: f64, decimals: u32) -> Result<(), String> {
     }
     let a = k.unsigned_abs();
     let (int, frac) = (a / unit as u64, a % unit as u64);
-    push_digits(buf, int, 0);
+    digits(buf, int, 0);
     if frac != 0 {
         // Drop trailing zeros of the fraction, keep its leading ones.
         let mut f = frac;
@@ -125,27 +126,9 @@ fn push_number(buf: &mut Vec<u8>, x: f64, decimals: u32) -> Result<(), String> {
             width -= 1;
         }
         buf.push(b'.');
-        push_digits(buf, f, width);
+        digits(buf, f, width);
     }
     Ok(())
-}
-
-/// Appends the decimal digits of `n`, left-padded with zeros to at least `min_width`, without
-/// allocating.
-fn push_digits(buf: &mut Vec<u8>, mut n: u64, min_width: usize) {
-    let mut tmp = [0u8; 20];
-    let mut i = tmp.len();
-    loop {
-        i -= 1;
-        tmp[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let len = tmp.len() - i;
-    buf.extend(std::iter::repeat_n(b'0', min_width.saturating_sub(len)));
-    buf.extend_from_slice(&tmp[i..]);
 }
 
 fn push_pos(buf: &mut Vec<u8>, x: f64, y: f64) -> Result<(), String> {
@@ -271,7 +254,7 @@ fn push_properties(buf: &mut Vec<u8>, props: &[(&str, Option<Value<'_>>)]) {
         buf.extend_from_slice(b"\":");
         match v {
             Value::Text(s) => push_json_str(buf, s),
-            Value::Int(n) => push_digits(buf, *n, 0),
+            Value::Int(n) => digits(buf, *n, 0),
         }
     }
     buf.push(b'}');

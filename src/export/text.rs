@@ -67,33 +67,31 @@ pub fn fixed(out: &mut Vec<u8>, v: f64, decimals: usize) {
         let _ = write!(out, "{v:.decimals$}");
         return;
     }
-    let (buf, len) = itoa_buf(rounded as u64);
-    // At least one digit before the point: zeros in front of short numbers.
-    let pad = (decimals + 1).saturating_sub(len);
-    let mut text = [b'0'; 32];
-    text[pad..pad + len].copy_from_slice(&buf[20 - len..]);
-    let total = pad + len;
-    let int_len = total - decimals;
-    out.extend_from_slice(&text[..int_len]);
+    let unit = 10u64.pow(decimals as u32);
+    let n = rounded as u64;
+    digits(out, n / unit, 0);
     if decimals > 0 {
         out.push(b'.');
-        out.extend_from_slice(&text[int_len..total]);
+        digits(out, n % unit, decimals);
     }
 }
 
-/// The decimal digits of `n`, right-aligned in a 20-byte buffer, and how many there are.
-fn itoa_buf(mut n: u64) -> ([u8; 20], usize) {
-    let mut buf = [0u8; 20];
-    let mut i = 20;
+/// Appends the decimal digits of `n`, left-padded with zeros to at least `min_width`, without
+/// allocating.
+pub fn digits(buf: &mut Vec<u8>, mut n: u64, min_width: usize) {
+    let mut tmp = [0u8; 20];
+    let mut i = tmp.len();
     loop {
         i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
+        tmp[i] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    (buf, 20 - i)
+    let len = tmp.len() - i;
+    buf.extend(std::iter::repeat_n(b'0', min_width.saturating_sub(len)));
+    buf.extend_from_slice(&tmp[i..]);
 }
 
 #[cfg(test)]

@@ -280,6 +280,18 @@ impl<'o, T: Send> Builder<'o, T> {
         Ok(())
     }
 
+    /// Adds every feature of a layer read whole (they are taken out of it), with the features its reader
+    /// `rejected`.
+    pub(crate) fn add_layer(
+        &mut self,
+        raw: &mut RawLayer,
+        rejected: Vec<Rejected>,
+    ) -> Result<(), LoadError> {
+        let mut features = std::mem::take(&mut raw.features);
+        self.reserve(features.len() + rejected.len());
+        self.add(&mut features, rejected)
+    }
+
     /// The items made and the features skipped.
     pub(crate) fn finish(self) -> (Vec<T>, Vec<Skipped>) {
         (self.out, self.skipped)
@@ -294,7 +306,7 @@ fn each<T: Send>(
     make: Make<T>,
 ) -> Result<(Vec<T>, Vec<Skipped>), LoadError> {
     let mut builder = Builder::new(&raw.path, opts, layer, make);
-    builder.add(&mut raw.features.clone(), Vec::new())?;
+    builder.add_layer(&mut raw.clone(), Vec::new())?;
     Ok(builder.finish())
 }
 

@@ -389,13 +389,7 @@ fn parse_top(bytes: &[u8], input: &Input, opts: &LoadOptions) -> Result<Top, Loa
 /// when anything is unusual (the serial parse then reports the error with its line and column).
 fn parse_top_parallel(bytes: &[u8], input: &Input, opts: &LoadOptions) -> Option<Top> {
     let (split, mut top) = split_top(bytes, input, opts)?;
-    let items: Vec<Parsed> = split
-        .elements
-        .par_iter()
-        .with_min_len(256)
-        .map(|&(a, b)| parse_element(&bytes[a..b], input, opts))
-        .collect::<Option<Vec<Parsed>>>()?;
-    top.features = Some(items);
+    top.features = Some(parse_batch(bytes, &split.elements, input, opts)?);
     Some(top)
 }
 
@@ -605,9 +599,7 @@ fn read_batches_with<T: Send>(
     // Anything unusual: the whole file at once, its faults still reported in file order.
     let whole = |builder: &mut Builder<'_, T>| {
         let (mut raw, rejected) = parse_features(&file, input, opts, PARALLEL_BYTES)?;
-        let mut features = std::mem::take(&mut raw.features);
-        builder.reserve(features.len() + rejected.len());
-        builder.add(&mut features, rejected)?;
+        builder.add_layer(&mut raw, rejected)?;
         Ok(raw)
     };
     let Some((split, top)) = (bytes.len() >= parallel_bytes)

@@ -207,34 +207,8 @@ impl<'a> Parser<'a> {
         }
         match self.peek()? {
             b'"' => self.string().map(drop),
-            b'{' => {
-                self.i += 1;
-                if self.peek()? == b'}' {
-                    self.i += 1;
-                    return Some(());
-                }
-                loop {
-                    self.string()?;
-                    self.eat(b':')?;
-                    self.skip(depth + 1)?;
-                    if !self.next_or_close(b'}')? {
-                        return Some(());
-                    }
-                }
-            }
-            b'[' => {
-                self.i += 1;
-                if self.peek()? == b']' {
-                    self.i += 1;
-                    return Some(());
-                }
-                loop {
-                    self.skip(depth + 1)?;
-                    if !self.next_or_close(b']')? {
-                        return Some(());
-                    }
-                }
-            }
+            b'{' => self.members(|p, _| p.skip(depth + 1)),
+            b'[' => self.elements(|p| p.skip(depth + 1)),
             b't' => self.literal(b"true"),
             b'f' => self.literal(b"false"),
             b'n' => self.literal(b"null"),
@@ -268,38 +242,30 @@ impl<'a> Parser<'a> {
     }
 
     fn feature(&mut self) -> Option<Parts> {
-        self.eat(b'{')?;
         let (mut kind, mut props, mut geometry, mut id) = (false, None, None, None);
-        if self.peek()? == b'}' {
-            return None;
-        }
-        loop {
-            let key = self.string()?;
-            self.eat(b':')?;
+        self.members(|p, key| {
             match &*key {
                 "type" => {
-                    if kind || self.string()? != "Feature" {
+                    if kind || p.string()? != "Feature" {
                         return None;
                     }
                     kind = true;
                 }
                 "properties" if props.is_none() => {
-                    props = Some(if self.peek()? == b'n' {
-                        self.literal(b"null")?;
+                    props = Some(if p.peek()? == b'n' {
+                        p.literal(b"null")?;
                         Vec::new()
                     } else {
-                        self.properties()?
+                        p.properties()?
                     });
                 }
-                "geometry" if geometry.is_none() => geometry = Some(self.geometry()?),
-                "id" if id.is_none() => id = Some(self.text()?),
+                "geometry" if geometry.is_none() => geometry = Some(p.geometry()?),
+                "id" if id.is_none() => id = Some(p.text()?),
                 "properties" | "geometry" | "id" => return None,
-                _ => self.skip(1)?,
+                _ => p.skip(1)?,
             }
-            if !self.next_or_close(b'}')? {
-                break;
-            }
-        }
+            Some(())
+        })?;
         if !kind {
             return None;
         }
@@ -316,20 +282,11 @@ impl<'a> Parser<'a> {
     /// The `properties` object: non-empty attributes in key order; duplicates are left to the general
     /// path.
     fn properties(&mut self) -> Option<Vec<(String, String)>> {
-        self.eat(b'{')?;
         let mut all: Vec<(Cow<'a, str>, Option<String>)> = Vec::with_capacity(12);
-        if self.peek()? == b'}' {
-            self.i += 1;
-            return Some(Vec::new());
-        }
-        loop {
-            let key = self.string()?;
-            self.eat(b':')?;
-            all.push((key, self.text()?));
-            if !self.next_or_close(b'}')? {
-                break;
-            }
-        }
+        self.members(|p, key| {
+            all.push((key, p.text()?));
+            Some(())
+        })?;
         all.sort_by(|a, b| a.0.cmp(&b.0));
         if all.windows(2).any(|w| w[0].0 == w[1].0) {
             return None;
@@ -342,35 +299,27 @@ impl<'a> Parser<'a> {
     }
 
     fn geometry(&mut self) -> Option<RawGeom> {
-        self.eat(b'{')?;
         let (mut kind, mut coords): (Option<Kind>, Option<Result<RawGeom, usize>>) = (None, None);
-        if self.peek()? == b'}' {
-            return None;
-        }
-        loop {
-            let key = self.string()?;
-            self.eat(b':')?;
+        self.members(|p, key| {
             match &*key {
-                "type" if kind.is_none() => kind = Some(Kind::of(&self.string()?)?),
+                "type" if kind.is_none() => kind = Some(Kind::of(&p.string()?)?),
                 "coordinates" if coords.is_none() => {
                     coords = Some(match kind {
-                        Some(k) => Ok(self.coordinates(k)?),
+                        Some(k) => Ok(p.coordinates(k)?),
                         // The type comes later: note where the coordinates are, read them then.
                         None => {
-                            self.ws();
-                            let at = self.i;
-                            self.skip(1)?;
+                            p.ws();
+                            let at = p.i;
+                            p.skip(1)?;
                             Err(at)
                         }
                     });
                 }
                 "type" | "coordinates" | "geometries" => return None,
-                _ => self.skip(1)?,
+                _ => p.skip(1)?,
             }
-            if !self.next_or_close(b'}')? {
-                break;
-            }
-        }
+            Some(())
+        })?;
         let kind = kind?;
         match coords? {
             Ok(g) => Some(g),
@@ -396,16 +345,45 @@ impl<'a> Parser<'a> {
     }
 
     fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
-        self.eat(b'[')?;
         let mut out = Vec::new();
-        if self.peek()? == b']' {
+        self.elements(|p| {
+            out.push(item(p)?);
+            Some(())
+        })?;
+        Some(out)
+    }
+
+    /// An object: `member` reads the value of each key in turn.
+    fn members(
+        &mut self,
+        mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Option<()>,
+    ) -> Option<()> {
+        self.eat(b'{')?;
+        if self.peek()? == b'}' {
             self.i += 1;
-            return Some(out);
+            return Some(());
         }
         loop {
-            out.push(item(self)?);
+            let key = self.string()?;
+            self.eat(b':')?;
+            member(self, key)?;
+            if !self.next_or_close(b'}')? {
+                return Some(());
+            }
+        }
+    }
+
+    /// An array: `item` reads each element in turn.
+    fn elements(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.eat(b'[')?;
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            item(self)?;
             if !self.next_or_close(b']')? {
-                return Some(out);
+                return Some(());
             }
         }
     }

@@ -413,9 +413,7 @@ fn read_built<T: Send>(
         Format::GeoJson => geojson::read_batches(input, opts, &mut builder)?,
         _ => {
             let mut raw = read_layer(input, opts)?;
-            let mut features = std::mem::take(&mut raw.features);
-            builder.reserve(features.len());
-            builder.add(&mut features, Vec::new())?;
+            builder.add_layer(&mut raw, Vec::new())?;
             raw
         }
     };
