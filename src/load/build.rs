@@ -26,14 +26,13 @@ use rayon::prelude::*;
 use geo_types::{Geometry, MultiLineString, MultiPolygon, Point};
 
 use super::fields::Field;
+pub(crate) use super::ids::Identified;
+use super::ids::{hash_id, SeenIds};
 use super::report::{feature_label, reject, Bad};
 use super::{LayerKind, LoadError, LoadOptions, RawFeature, RawLayer, Skipped};
 use crate::model::{
     Category, Footprint, Gate, School, SchoolKind, Site, Venue, WaterBody, WaterGeom, WaterKind,
 };
-
-/// Ids hashed with foldhash: fast, and well spread for ids that differ only in their last digits.
-type IdMap = HashMap<String, usize, foldhash::fast::FixedState>;
 
 /// Position of each field's attribute in a feature's attribute list (`None`: not there), indexed by
 /// `field as usize`.
@@ -188,12 +187,12 @@ pub(crate) struct Builder<'o, T> {
     opts: &'o LoadOptions,
     layer: LayerKind,
     make: Make<T>,
-    seen: IdMap,
+    seen: SeenIds,
     out: Vec<T>,
     skipped: Vec<Skipped>,
 }
 
-impl<'o, T: Send> Builder<'o, T> {
+impl<'o, T: Send + Identified> Builder<'o, T> {
     pub(crate) fn new(path: &Path, opts: &'o LoadOptions, layer: LayerKind, make: Make<T>) -> Self {
         let stem = path
             .file_stem()
@@ -205,7 +204,7 @@ impl<'o, T: Send> Builder<'o, T> {
             opts,
             layer,
             make,
-            seen: IdMap::default(),
+            seen: SeenIds::default(),
             out: Vec::new(),
             skipped: Vec::new(),
         }
@@ -225,58 +224,85 @@ impl<'o, T: Send> Builder<'o, T> {
         rejected: Vec<Rejected>,
     ) -> Result<(), LoadError> {
         let (opts, layer, make, stem) = (self.opts, self.layer, self.make, self.stem.as_str());
-        // Per feature: where its id attribute is (when it has one), its id, and the item or the fault.
-        type Made<T> = (Option<u16>, String, Result<T, Bad>);
+        // Per feature: where its id attribute is (when it has one), the hash of its id, and the item or
+        // the fault with the id.
+        type Made<T> = (Option<u16>, u64, Result<T, (Bad, String)>);
         let made: Vec<Made<T>> = features
             .par_iter_mut()
             .with_min_len(512)
             .map_init(FieldCache::default, |cache, feature| {
                 let resolved = cache.resolve(feature, opts, layer);
                 let mut attrs = Attrs { feature, resolved };
-                let explicit = attrs.get(Field::Id).map(|(_, v)| v.to_string());
-                let at = explicit.as_ref().and(resolved[Field::Id as usize]);
-                let id = explicit.unwrap_or_else(|| format!("{stem}:{}", attrs.feature.index));
-                let result = make(opts, &mut attrs, id.clone());
-                (at, id, result)
+                let id_of = |attrs: &Attrs<'_>| match attrs.get(Field::Id) {
+                    Some((_, v)) => v.to_string(),
+                    None => format!("{stem}:{}", attrs.feature.index),
+                };
+                let id = id_of(&attrs);
+                let at = attrs.get(Field::Id).and(resolved[Field::Id as usize]);
+                let hash = hash_id(&id);
+                // The id attribute is never moved out (`text` copies a value two fields share), so on a
+                // fault it is read again rather than copied for every feature.
+                let result = make(opts, &mut attrs, id).map_err(|bad| (bad, id_of(&attrs)));
+                (at, hash, result)
             })
             .collect();
-        self.out.reserve(features.len());
+        // The items kept, in order; moved into `out` at the end, in parallel (most of `out` is memory
+        // touched for the first time, which is slow to fault in on one thread).
+        let mut kept: Vec<T> = Vec::with_capacity(features.len());
+        let checked = layer != LayerKind::Gates;
         let mut rejected = rejected.into_iter().peekable();
-        for (feature, (at, id, result)) in features.iter().zip(made) {
+        for (feature, (at, hash, result)) in features.iter().zip(made) {
             while let Some((_, label, bad)) = rejected.next_if(|r| r.0 < feature.index) {
                 reject(&self.path, opts.skip_invalid, &mut self.skipped, label, bad)?;
             }
             // The id attribute's name (names are never moved out).
             let key = at.map(|i| feature.props[i as usize].0.as_str());
-            let checked = layer != LayerKind::Gates;
-            let first = checked.then(|| self.seen.get(&id).copied()).flatten();
-            let result = match (key, first) {
-                (Some(key), Some(first)) => Err(Bad::new(
-                    key,
-                    format!("duplicate id '{id}' (feature #{first} has it too)"),
-                )),
-                _ => result,
+            let id = match &result {
+                Ok(item) => item.id(),
+                Err((_, id)) => id.as_str(),
             };
-            let label = result
-                .is_err()
-                .then(|| feature_label(feature.index, None, key.map(|_| id.as_str())));
-            if checked && !(key.is_some() && first.is_some()) {
-                self.seen.insert(id, feature.index);
-            }
-            match (result, label) {
-                (Ok(v), _) => self.out.push(v),
-                (Err(bad), label) => reject(
-                    &self.path,
-                    opts.skip_invalid,
-                    &mut self.skipped,
-                    label.unwrap_or_default(),
-                    bad,
-                )?,
-            }
+            let first = if checked {
+                let (out, kept) = (&self.out, &kept);
+                let item = result.is_ok().then(|| out.len() + kept.len());
+                self.seen.check(id, hash, item, feature.index, |i| {
+                    out.get(i)
+                        .or_else(|| kept.get(i - out.len()))
+                        .map(Identified::id)
+                })
+            } else {
+                None
+            };
+            let fault = match (key, first, result) {
+                (Some(key), Some(first), result) => {
+                    let id = match &result {
+                        Ok(item) => item.id().to_string(),
+                        Err((_, id)) => id.clone(),
+                    };
+                    let bad = Bad::new(
+                        key,
+                        format!("duplicate id '{id}' (feature #{first} has it too)"),
+                    );
+                    (bad, id)
+                }
+                (_, _, Ok(item)) => {
+                    kept.push(item);
+                    continue;
+                }
+                (_, _, Err(fault)) => fault,
+            };
+            let (bad, id) = fault;
+            let label = feature_label(feature.index, None, key.map(|_| id.as_str()));
+            reject(&self.path, opts.skip_invalid, &mut self.skipped, label, bad)?;
         }
         for (_, label, bad) in rejected {
             reject(&self.path, opts.skip_invalid, &mut self.skipped, label, bad)?;
         }
+        append_in_parallel(&mut self.out, kept);
+        // What is left of the features (names, values not taken, geometries) is freed on every thread.
+        features.par_iter_mut().with_min_len(1024).for_each(|f| {
+            f.props = Vec::new();
+            f.geometry = Geometry::Point(Point::new(0.0, 0.0));
+        });
         Ok(())
     }
 
@@ -298,8 +324,24 @@ impl<'o, T: Send> Builder<'o, T> {
     }
 }
 
+/// Moves `items` to the end of `out`, on every thread.
+fn append_in_parallel<T: Send>(out: &mut Vec<T>, items: Vec<T>) {
+    let (len, n) = (out.len(), items.len());
+    out.reserve(n);
+    out.spare_capacity_mut()[..n]
+        .par_iter_mut()
+        .zip(items.into_par_iter())
+        .with_min_len(1024)
+        .for_each(|(slot, item)| {
+            slot.write(item);
+        });
+    // SAFETY: the `n` slots after the first `len` were each written just above (`write` cannot fail, and
+    // `zip` pairs every item with one slot).
+    unsafe { out.set_len(len + n) };
+}
+
 /// Runs `make` over every feature of `raw` (see [`Builder`]).
-fn each<T: Send>(
+fn each<T: Send + Identified>(
     raw: &RawLayer,
     opts: &LoadOptions,
     layer: LayerKind,
@@ -467,6 +509,31 @@ pub(crate) fn water_body(_: &LoadOptions, a: &mut Attrs<'_>, id: String) -> Resu
 
 /// A gate and the id of the school it belongs to.
 pub type SchoolGate = (String, Gate);
+
+impl Identified for School {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Identified for Venue {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Identified for WaterBody {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+/// Gates are not checked for duplicates (a gate's own id is optional).
+impl Identified for SchoolGate {
+    fn id(&self) -> &str {
+        self.1.id.as_deref().unwrap_or("")
+    }
+}
 
 /// Gates from a point layer: `(school id, gate)` pairs.
 pub fn gates(

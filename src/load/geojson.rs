@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use serde::de;
 use serde_json::{Map, Value};
 
-use super::build::{Builder, Rejected};
+use super::build::{Builder, Identified, Rejected};
 use super::geom::{Pos, RawGeom};
 use super::mapped::FileBytes;
 use super::report::{feature_label, reject, Bad};
@@ -572,7 +572,7 @@ const BATCH: usize = 1 << 13;
 /// has used are given back to the system, so that memory holds one batch of raw features instead of all
 /// of them, and less and less of the file. Anything unusual (a small file, a single Feature, an escaped
 /// key at the top level…) is parsed whole, its faults still handed to the builder in file order.
-pub(crate) fn read_batches<T: Send>(
+pub(crate) fn read_batches<T: Send + Identified>(
     input: &Input,
     opts: &LoadOptions,
     builder: &mut Builder<'_, T>,
@@ -581,7 +581,7 @@ pub(crate) fn read_batches<T: Send>(
 }
 
 /// [`read_batches`] with the size from which files are split, and the batch size, as parameters.
-fn read_batches_with<T: Send>(
+fn read_batches_with<T: Send + Identified>(
     input: &Input,
     opts: &LoadOptions,
     builder: &mut Builder<'_, T>,
@@ -714,7 +714,10 @@ fn apart(all: Vec<Result<RawFeature, Rejected>>) -> Batch {
     (features, rejected)
 }
 
-fn add_batch<T: Send>(builder: &mut Builder<'_, T>, batch: Option<Batch>) -> Result<(), LoadError> {
+fn add_batch<T: Send + Identified>(
+    builder: &mut Builder<'_, T>,
+    batch: Option<Batch>,
+) -> Result<(), LoadError> {
     match batch {
         Some((mut features, rejected)) => builder.add(&mut features, rejected),
         None => Ok(()),

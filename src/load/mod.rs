@@ -13,6 +13,7 @@ pub mod fields;
 pub mod geojson;
 mod geojson_feature;
 mod geom;
+mod ids;
 mod mapped;
 pub mod osm;
 pub mod report;

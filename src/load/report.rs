@@ -403,7 +403,7 @@ fn append<T>(to: &mut Vec<T>, mut items: Vec<T>) {
 
 /// Reads one layer file and builds its items: a GeoJSON file batch by batch (see
 /// [`geojson::read_batches`]), other formats whole. The report lists the features skipped.
-fn read_built<T: Send>(
+fn read_built<T: Send + build::Identified>(
     input: &Input,
     opts: &LoadOptions,
     make: build::Make<T>,
