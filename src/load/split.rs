@@ -74,22 +74,129 @@ fn skip_value(b: &[u8], i: usize) -> Option<usize> {
 }
 
 /// `b[i]` is `[`: the array's end and its elements.
-fn split_array(b: &[u8], mut i: usize) -> Option<(usize, Vec<(usize, usize)>)> {
-    let mut elements = Vec::new();
-    i = skip_ws(b, i + 1);
-    if *b.get(i)? == b']' {
-        return Some((i + 1, elements));
+fn split_array(b: &[u8], i: usize) -> Option<(usize, Vec<(usize, usize)>)> {
+    let first = skip_ws(b, i + 1);
+    if *b.get(first)? == b']' {
+        return Some((first + 1, Vec::new()));
     }
+    split_in_parallel(b, first, PIECE_BYTES)
+}
+
+/// What one piece of the scan found: the elements from its start on, and where it stopped — at the start
+/// of the next element at or after its planned end (`Open`), or just past the array's `]` (`Closed`).
+struct Piece {
+    elements: Vec<(usize, usize)>,
+    end: End,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum End {
+    Open(usize),
+    Closed(usize),
+}
+
+/// Scans elements from `i` (the start of an element) until the array closes or the next element starts
+/// at or after `stop`. `None` on a syntax error.
+fn scan_elements(b: &[u8], mut i: usize, stop: usize) -> Option<Piece> {
+    let mut elements = Vec::new();
     loop {
         let start = i;
         i = skip_value(b, i)?;
         elements.push((start, i));
         i = skip_ws(b, i);
         match *b.get(i)? {
-            b',' => i = skip_ws(b, i + 1),
-            b']' => return Some((i + 1, elements)),
+            b',' => {
+                i = skip_ws(b, i + 1);
+                if i >= stop {
+                    return Some(Piece {
+                        elements,
+                        end: End::Open(i),
+                    });
+                }
+            }
+            b']' => {
+                return Some(Piece {
+                    elements,
+                    end: End::Closed(i + 1),
+                })
+            }
             _ => return None,
         }
+    }
+}
+
+/// Bytes per piece below which the scan stays on one thread.
+const PIECE_BYTES: usize = 1 << 20;
+
+/// Where the pieces of a parallel scan start: `first`, then, for each later piece, the first `{` that
+/// follows a line break after the piece's share of the bytes. A raw line break is never inside a JSON
+/// string, so these are likely element starts (one feature per line is the usual layout); each is only a
+/// guess, confirmed when the scan of the piece before it ends exactly there.
+fn piece_starts(b: &[u8], first: usize, pieces: usize) -> Vec<usize> {
+    let mut starts = vec![first];
+    let share = (b.len() - first) / pieces;
+    for k in 1..pieces {
+        let from = (first + k * share).max(*starts.last().expect("first") + 1);
+        let Some(nl) = b
+            .get(from..)
+            .and_then(|r| r.iter().position(|&c| c == b'\n'))
+        else {
+            break;
+        };
+        let q = skip_ws(b, from + nl);
+        if b.get(q) == Some(&b'{') {
+            starts.push(q);
+        }
+    }
+    starts
+}
+
+/// The elements of the array whose first element starts at `first`, scanned in pieces on every thread
+/// and put together in order. A piece is kept only when the piece before it (itself kept) stopped exactly
+/// where it starts; otherwise the scan goes on from where that piece stopped, on one thread, so the
+/// answer is always the serial scan's.
+fn split_in_parallel(
+    b: &[u8],
+    first: usize,
+    piece_bytes: usize,
+) -> Option<(usize, Vec<(usize, usize)>)> {
+    use rayon::prelude::*;
+    let pieces = (rayon::current_num_threads() * 4).min((b.len() - first) / piece_bytes);
+    let starts = if pieces > 1 {
+        piece_starts(b, first, pieces)
+    } else {
+        vec![first]
+    };
+    let found: Vec<Option<Piece>> = (0..starts.len())
+        .into_par_iter()
+        .map(|k| {
+            scan_elements(
+                b,
+                starts[k],
+                starts.get(k + 1).copied().unwrap_or(usize::MAX),
+            )
+        })
+        .collect();
+    let mut elements = Vec::with_capacity(found.iter().flatten().map(|p| p.elements.len()).sum());
+    let mut at = first;
+    for (k, piece) in found.into_iter().enumerate() {
+        if at != starts[k] {
+            // The piece before stopped elsewhere: this guess was wrong (or the array had closed).
+            break;
+        }
+        let piece = piece?;
+        elements.extend_from_slice(&piece.elements);
+        match piece.end {
+            End::Closed(end) => return Some((end, elements)),
+            End::Open(next) => at = next,
+        }
+    }
+    // Whatever the pieces did not settle, serially.
+    let rest = scan_elements(b, at, usize::MAX)?;
+    elements.extend_from_slice(&rest.elements);
+    match rest.end {
+        End::Closed(end) => Some((end, elements)),
+        End::Open(_) => None,
     }
 }
 
@@ -186,6 +293,81 @@ mod tests {
         assert_eq!(split_features(b.as_bytes()).unwrap().elements.len(), 2);
         let s = split_features(br#"{"type":"FeatureCollection","features":[]}"#).unwrap();
         assert!(s.elements.is_empty());
+    }
+
+    /// A random array of features laid out one per line, pretty-printed (nested objects opening lines,
+    /// so that the pieces' guesses often fall inside an element), or all on one line; strings hold
+    /// brackets, commas, escaped quotes and escaped line breaks. With `broken`, one byte is damaged.
+    fn random_array(seed: u64, layout: u8, broken: bool) -> Vec<u8> {
+        let mut x = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        let (nl, ind) = match layout {
+            0 => ("\n", ""),
+            1 => ("\n", "  "),
+            _ => ("", ""),
+        };
+        let mut out = String::from("[");
+        let n = 1 + next(400);
+        for i in 0..n {
+            let name = ["a", "x,]}", "q\\\"{", "l\\n{", "中文"][next(5) as usize];
+            let el = match (layout, next(4)) {
+                (1, _) => format!(
+                    "{nl}{ind}{{{nl}{ind}{ind}\"type\": \"Feature\",{nl}{ind}{ind}\"properties\":{nl}{ind}{ind}{{\"n\": \"{name}\", \"i\": {i}}},{nl}{ind}{ind}\"geometry\": {{\"coordinates\": [{nl}{ind}[1.5, 2]]}}{nl}{ind}}}"
+                ),
+                (_, 0) => format!("{nl}{}", next(1000)),
+                (_, 1) => format!("{nl}[{{\"n\":\"{name}\"}},{nl}{{}}]"),
+                _ => format!(
+                    "{nl}{{\"type\":\"Feature\",\"properties\":{{\"n\":\"{name}\",\"i\":{i}}},\"geometry\":{{\"type\":\"Point\",\"coordinates\":[{i}.5,2]}}}}"
+                ),
+            };
+            out.push_str(&el);
+            out.push_str(if i + 1 < n { "," } else { "" });
+        }
+        out.push_str(nl);
+        out.push_str("]");
+        let mut bytes = out.into_bytes();
+        if broken {
+            let at = 1 + next(bytes.len() as u64 - 2) as usize;
+            bytes[at] = [b',', b'{', b']', b'"', b'x'][next(5) as usize];
+        }
+        bytes
+    }
+
+    /// The pieces put together give exactly the one-thread scan (elements, end, or failure), whatever
+    /// the layout, the piece size and wherever the guesses fall.
+    #[test]
+    fn pieces_put_together_equal_the_serial_scan() {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap();
+        let mut kept_pieces = 0;
+        for seed in 0..600u64 {
+            let b = random_array(seed, (seed % 3) as u8, seed % 5 == 4);
+            let first = skip_ws(&b, 1);
+            let serial = scan_elements(&b, first, usize::MAX).and_then(|p| match p.end {
+                End::Closed(end) => Some((end, p.elements)),
+                End::Open(_) => None,
+            });
+            for piece_bytes in [16, 97, 1000] {
+                let parallel = pool.install(|| split_in_parallel(&b, first, piece_bytes));
+                assert_eq!(parallel, serial, "seed {seed}, pieces of {piece_bytes}");
+            }
+            if serial.is_some() && seed % 3 == 0 {
+                kept_pieces += piece_starts(&b, first, 16).len();
+            }
+        }
+        assert!(
+            kept_pieces > 1000,
+            "the guesses were exercised: {kept_pieces}"
+        );
     }
 
     #[test]
