@@ -331,7 +331,7 @@ mod tests {
             out.push_str(if i + 1 < n { "," } else { "" });
         }
         out.push_str(nl);
-        out.push_str("]");
+        out.push(']');
         let mut bytes = out.into_bytes();
         if broken {
             let at = 1 + next(bytes.len() as u64 - 2) as usize;
