@@ -99,17 +99,17 @@ fn venue_features_geojson_crate(ds: &Dataset, range: std::ops::Range<usize>) -> 
                 Footprint::Area(mp) => geojson::Geometry::new(geojson::GeometryValue::from(mp)),
             };
             let mut props = serde_json::Map::new();
-            props.insert("id".into(), v.id.clone().into());
-            props.insert("name".into(), v.name.clone().into());
+            props.insert("id".into(), v.id().to_string().into());
+            props.insert("name".into(), v.name().to_string().into());
             props.insert("category".into(), v.category.as_str().into());
-            props.insert("licence".into(), v.licence.clone().into());
-            props.insert("address".into(), v.address.clone().into());
-            props.insert("scope".into(), v.scope.clone().into());
-            props.insert("status".into(), v.status.clone().into());
+            props.insert("licence".into(), v.licence().into());
+            props.insert("address".into(), v.address().into());
+            props.insert("scope".into(), v.scope().into());
+            props.insert("status".into(), v.status().into());
             geojson::Feature {
                 bbox: None,
                 geometry: Some(geometry),
-                id: Some(geojson::feature::Id::String(v.id.clone())),
+                id: Some(geojson::feature::Id::String(v.id().to_string())),
                 properties: Some(props),
                 foreign_members: None,
             }

@@ -94,13 +94,13 @@ fn every_kind_and_category_present_and_names_say_which() {
         *per_category.entry(v.category).or_insert(0usize) += 1;
         // Registry exports carry no category: name and scope must give it back.
         assert_eq!(
-            classifier.classify(&v.name, |_| None, v.scope.as_deref()),
+            classifier.classify(v.name(), |_| None, v.scope()),
             v.category,
             "{} / {:?}",
-            v.name,
-            v.scope
+            v.name(),
+            v.scope()
         );
-        assert!(matches!(v.status.as_deref(), Some("存续" | "在业")));
+        assert!(matches!(v.status(), Some("存续" | "在业")));
     }
     for (c, share) in perimeter::gen::CATEGORY_SHARES {
         let n = per_category.get(&c).copied().unwrap_or(0);
@@ -108,17 +108,13 @@ fn every_kind_and_category_present_and_names_say_which() {
     }
     assert!(per_category[&Category::Other] > 25_000);
 
-    let licences: HashSet<&str> = d
-        .venues
-        .iter()
-        .filter_map(|v| v.licence.as_deref())
-        .collect();
+    let licences: HashSet<&str> = d.venues.iter().filter_map(|v| v.licence()).collect();
     assert_eq!(licences.len(), 30_000, "licence numbers are unique");
     for l in licences.iter().take(500) {
         assert_eq!(l.len(), 18);
         assert!(l[2..8] == *"411321", "{l}");
     }
-    let ids: HashSet<&str> = d.venues.iter().map(|v| v.id.as_str()).collect();
+    let ids: HashSet<&str> = d.venues.iter().map(|v| v.id()).collect();
     assert_eq!(ids.len(), 30_000);
 
     let water_kinds: HashSet<WaterKind> = d.water.iter().map(|w| w.kind).collect();
@@ -277,7 +273,7 @@ fn venues_avoid_campuses_and_crowd_around_schools() {
             }
             let dist = boundary_distance_m(p, mp);
             if let Footprint::Door(door) = &v.footprint {
-                assert!(!mp.intersects(door), "{} is on a campus", v.id);
+                assert!(!mp.intersects(door), "{} is on a campus", v.id());
             }
             if dist <= 200.0 {
                 pairs += 1;
@@ -468,18 +464,18 @@ fn sample_csv_is_gcj02_within_1_cm_of_the_venues() {
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.unwrap();
         let v = &d.venues[i];
-        assert_eq!(&rec[0], v.name);
-        assert_eq!(Some(&rec[1]), v.licence.as_deref());
-        assert_eq!(Some(&rec[2]), v.address.as_deref());
-        assert_eq!(Some(&rec[3]), v.scope.as_deref());
-        assert_eq!(Some(&rec[4]), v.status.as_deref());
+        assert_eq!(&rec[0], v.name());
+        assert_eq!(Some(&rec[1]), v.licence());
+        assert_eq!(Some(&rec[2]), v.address());
+        assert_eq!(Some(&rec[3]), v.scope());
+        assert_eq!(Some(&rec[4]), v.status());
         let g: (f64, f64) = (rec[5].parse().unwrap(), rec[6].parse().unwrap());
         let want = listed_point(v).unwrap();
         // GCJ-02 moves points by hundreds of metres in Henan: the file really is shifted.
         max_shift = max_shift.max(karney::distance_m(g, want));
         let back = gcj02_to_wgs84(g.0, g.1);
         let err = karney::distance_m(back, want);
-        assert!(err < 0.01, "{}: {err} m", v.id);
+        assert!(err < 0.01, "{}: {err} m", v.id());
         n += 1;
     }
     assert_eq!(n, 30_000);
@@ -656,14 +652,14 @@ fn sample_loads_through_the_readers() {
     }
     // Venues: the category inferred from name and scope, the position back from GCJ-02 within 1 cm.
     for (got, want) in loaded.venues.iter().zip(&d.venues) {
-        assert_eq!(got.name, want.name);
-        assert_eq!(got.category, want.category, "{}", want.name);
-        assert_eq!(got.licence, want.licence);
+        assert_eq!(got.name(), want.name());
+        assert_eq!(got.category, want.category, "{}", want.name());
+        assert_eq!(got.licence(), want.licence());
         let Footprint::Door(p) = &got.footprint else {
-            panic!("{}: a CSV row is a point", want.id)
+            panic!("{}: a CSV row is a point", want.id())
         };
         let err = karney::distance_m((p.x(), p.y()), listed_point(want).unwrap());
-        assert!(err < 0.01, "{}: {err} m", want.id);
+        assert!(err < 0.01, "{}: {err} m", want.id());
     }
     // Water: WGS84 GeoJSON, equal to the generated bodies.
     for (got, want) in loaded.water.iter().zip(&d.water) {

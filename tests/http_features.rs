@@ -112,7 +112,7 @@ async fn paging_visits_every_item_exactly_once() {
         assert_eq!(has_prev, i > 0);
     }
     let ids = ids_of(&pages);
-    let want: Vec<String> = ds.venues.iter().map(|v| v.id.clone()).collect();
+    let want: Vec<String> = ds.venues.iter().map(|v| v.id().to_string()).collect();
     assert_eq!(
         want.iter().collect::<HashSet<_>>().len(),
         want.len(),
@@ -130,8 +130,8 @@ async fn paging_visits_every_item_exactly_once() {
         .filter(|f| rules.rules[f.rule as usize].id == rule)
         .map(|f| {
             let fid = match f.feature_type {
-                perimeter::scan::FeatureType::Venue => &ds.venues[f.feature as usize].id,
-                perimeter::scan::FeatureType::Water => &ds.water[f.feature as usize].id,
+                perimeter::scan::FeatureType::Venue => ds.venues[f.feature as usize].id(),
+                perimeter::scan::FeatureType::Water => ds.water[f.feature as usize].id.as_str(),
             };
             format!("{}:{}:{}", ds.schools[f.school as usize].id, fid, rule)
         })
@@ -218,7 +218,7 @@ async fn bbox_selection_equals_brute_force() {
         .as_array()
         .map(|a| a.iter().filter_map(|f| f["id"].as_str()).collect())
         .unwrap_or_default();
-    assert!(ids.contains(&ds.venues[k].id.as_str()), "{ids:?}");
+    assert!(ids.contains(&ds.venues[k].id()), "{ids:?}");
 }
 
 #[tokio::test]
@@ -263,7 +263,7 @@ async fn property_filters_match_brute_force() {
                 intersects(b, q)
             }
         })
-        .map(|v| v.id.as_str())
+        .map(|v| v.id())
         .collect();
     let pages = all_pages(state, "/collections/venues/items?category=internet_cafe&category=ktv&bbox=112.3,33.4,112.6,33.6&limit=500").await;
     assert_eq!(ids_of(&pages), want);
@@ -428,8 +428,11 @@ async fn small_county_items_and_ids() {
 #[tokio::test]
 async fn repeated_ids_are_made_unique() {
     let mut ds = small_dataset();
-    ds.venues[1].id = "V1".into();
-    ds.venues[2].id = "V1".into();
+    for k in [1, 2] {
+        let mut t = ds.venues[k].text();
+        t.id = "V1".into();
+        ds.venues[k].set_text(t);
+    }
     let state = AppState::new(ds, RuleSet::national());
     let r = get(&state, "/collections/venues/items").await.json();
     let ids: Vec<&str> = r["features"]

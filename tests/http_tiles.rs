@@ -536,7 +536,7 @@ async fn venues_in_a_tile_equal_brute_force() {
                         v.category.as_str().to_string()
                     )),
                     "{}",
-                    v.id
+                    v.id()
                 );
             }
             assert!(

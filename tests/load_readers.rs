@@ -183,7 +183,7 @@ fn geojson_bare_array_of_features() {
     let (venues, _) = build::venues(&raw, &opts).unwrap();
     let got: Vec<(&str, &str, Category)> = venues
         .iter()
-        .map(|v| (v.id.as_str(), v.name.as_str(), v.category))
+        .map(|v| (v.id(), v.name(), v.category))
         .collect();
     assert_eq!(
         got,
@@ -193,7 +193,7 @@ fn geojson_bare_array_of_features() {
             ("3", "城南加油站", Category::Hazardous),
         ]
     );
-    assert_eq!(venues[0].address.as_deref(), Some("城关镇人民路12号"));
+    assert_eq!(venues[0].address(), Some("城关镇人民路12号"));
     assert_eq!(
         venues[0].footprint,
         Footprint::Door(Point::new(112.4321, 33.4912))
@@ -396,12 +396,12 @@ fn csv_with_bom_in_gcj02_lands_within_a_centimetre() {
         };
         let d = ground_distance_m(p.x_y(), want);
         worst = worst.max(d);
-        assert!(d < 0.01, "{}: {d} m", v.name);
+        assert!(d < 0.01, "{}: {d} m", v.name());
     }
     eprintln!("worst GCJ-02 round trip: {worst:.2e} m");
     let got: Vec<(&str, &str, Category)> = venues
         .iter()
-        .map(|v| (v.id.as_str(), v.name.as_str(), v.category))
+        .map(|v| (v.id(), v.name(), v.category))
         .collect();
     assert_eq!(
         got,
@@ -414,8 +414,8 @@ fn csv_with_bom_in_gcj02_lands_within_a_centimetre() {
             ("V005", "城南加油站", Category::Hazardous),
         ]
     );
-    assert_eq!(venues[3].scope.as_deref(), Some("日用百货、卷烟零售"));
-    assert_eq!(venues[0].address.as_deref(), Some("城关镇人民路18号"));
+    assert_eq!(venues[3].scope(), Some("日用百货、卷烟零售"));
+    assert_eq!(venues[0].address(), Some("城关镇人民路18号"));
 }
 
 #[test]
@@ -438,7 +438,7 @@ fn gbk_csv_without_bom_is_detected() {
         ]
     );
     let (venues, _) = build::venues(&raw, &opts).unwrap();
-    assert_eq!(venues[2].id, "venues_gbk:2");
+    assert_eq!(venues[2].id(), "venues_gbk:2");
     assert_eq!(venues[2].category, Category::Lottery);
     // WGS84 declared: the positions are the file's numbers.
     for (v, want) in venues.iter().zip(VENUES_WGS84) {

@@ -83,7 +83,7 @@ fn flagged_venues(d: &OsmData) -> Vec<(String, Category)> {
     d.venues
         .iter()
         .filter(|v| v.category != Category::Other)
-        .map(|v| (v.id.clone(), v.category))
+        .map(|v| (v.id().to_string(), v.category))
         .collect()
 }
 
@@ -182,7 +182,7 @@ fn nanjing_xml_loads_with_exact_counts() {
     let ktv = d
         .venues
         .iter()
-        .find(|v| v.name == "Party时代KTV")
+        .find(|v| v.name() == "Party时代KTV")
         .expect("present");
     assert_eq!(ktv.category, Category::Ktv);
 
@@ -311,7 +311,7 @@ fn reading_twice_gives_identical_sorted_output() {
         };
         for ids in [
             a.schools.iter().map(|s| key(&s.id)).collect::<Vec<_>>(),
-            a.venues.iter().map(|v| key(&v.id)).collect(),
+            a.venues.iter().map(|v| key(v.id())).collect(),
             a.water.iter().map(|w| key(&w.id)).collect(),
         ] {
             assert!(ids.windows(2).all(|w| w[0] < w[1]), "{}", path.display());
@@ -546,7 +546,7 @@ fn ways_give_venues_water_and_reported_gaps() {
     let venues: Vec<(&str, &str, Category)> = d
         .venues
         .iter()
-        .map(|v| (v.id.as_str(), v.name.as_str(), v.category))
+        .map(|v| (v.id(), v.name(), v.category))
         .collect();
     assert_eq!(
         venues,
@@ -556,7 +556,7 @@ fn ways_give_venues_water_and_reported_gaps() {
             ("osm:way/302", "跑道", Category::Other),
         ]
     );
-    assert_eq!(d.venues[0].address.as_deref(), Some("中山路 1"));
+    assert_eq!(d.venues[0].address(), Some("中山路 1"));
     assert!(matches!(d.venues[1].footprint, Footprint::Area(_)));
     // halfway along the 0.002° segment from node 1 to node 2 (a parallel): its midpoint
     match d.venues[2].footprint {

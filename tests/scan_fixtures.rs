@@ -81,7 +81,9 @@ fn by_pair(ds: &Dataset, found: &[Finding]) -> BTreeMap<Key, Finding> {
         .map(|f| {
             let s = ds.schools[f.school as usize].id.clone();
             let feat = match f.feature_type {
-                perimeter::scan::FeatureType::Venue => ds.venues[f.feature as usize].id.clone(),
+                perimeter::scan::FeatureType::Venue => {
+                    ds.venues[f.feature as usize].id().to_string()
+                }
                 perimeter::scan::FeatureType::Water => ds.water[f.feature as usize].id.clone(),
             };
             ((s, feat), *f)

@@ -8,7 +8,9 @@ use common::oracle::{self, LL};
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
 use perimeter::geodesy::karney;
 use perimeter::index::Index;
-use perimeter::model::{Category, Dataset, Footprint, Gate, School, SchoolKind, Site, Venue};
+use perimeter::model::{
+    Category, Dataset, Footprint, Gate, School, SchoolKind, Site, Venue, VenueText,
+};
 use perimeter::rules::RuleSet;
 use perimeter::scan::scan;
 use proptest::prelude::*;
@@ -157,15 +159,13 @@ fn dataset(c: &Case) -> Dataset {
         .venues
         .iter()
         .enumerate()
-        .map(|(i, &((x, y), cat))| Venue {
-            id: format!("v{i}"),
-            name: format!("v{i}"),
-            category: cat,
-            licence: None,
-            address: None,
-            scope: None,
-            status: None,
-            footprint: Footprint::Door(Point::new(x, y)),
+        .map(|(i, &((x, y), cat))| {
+            let text = VenueText {
+                id: format!("v{i}"),
+                name: format!("v{i}"),
+                ..VenueText::default()
+            };
+            Venue::new(text, cat, Footprint::Door(Point::new(x, y)))
         })
         .collect();
     Dataset {

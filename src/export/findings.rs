@@ -165,7 +165,7 @@ pub fn record<'a>(ds: &'a Dataset, rules: &'a RuleSet, f: &Finding) -> FindingRe
     let (feature_id, feature_name, category) = match f.feature_type {
         FeatureType::Venue => {
             let v = &ds.venues[f.feature as usize];
-            (v.id.as_str(), v.name.as_str(), v.category.as_str())
+            (v.id(), v.name(), v.category.as_str())
         }
         FeatureType::Water => {
             let w = &ds.water[f.feature as usize];

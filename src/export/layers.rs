@@ -378,15 +378,15 @@ where
     for (i, v) in venues.into_iter().enumerate() {
         let v = v.borrow();
         let props = [
-            ("id", Some(Value::Text(&v.id))),
-            ("name", Some(Value::Text(&v.name))),
+            ("id", Some(Value::Text(v.id()))),
+            ("name", Some(Value::Text(v.name()))),
             ("category", Some(Value::Text(v.category.as_str()))),
-            ("licence", v.licence.as_deref().map(Value::Text)),
-            ("address", v.address.as_deref().map(Value::Text)),
-            ("scope", v.scope.as_deref().map(Value::Text)),
-            ("status", v.status.as_deref().map(Value::Text)),
+            ("licence", v.licence().map(Value::Text)),
+            ("address", v.address().map(Value::Text)),
+            ("scope", v.scope().map(Value::Text)),
+            ("status", v.status().map(Value::Text)),
         ];
-        w.feature(i, &v.id, &props, |buf| match &v.footprint {
+        w.feature(i, v.id(), &props, |buf| match &v.footprint {
             Footprint::Door(p) => push_point_geometry(buf, p),
             Footprint::Area(mp) => push_area_geometry(buf, mp),
         })?;
@@ -622,7 +622,7 @@ where
         let feature_err = |message: String| ExportError::Feature {
             path: path.to_path_buf(),
             index: i,
-            id: v.id.clone(),
+            id: v.id().to_string(),
             message,
         };
         let (lon, lat) = listed_point(v).ok_or_else(|| feature_err("empty footprint".into()))?;
@@ -632,11 +632,11 @@ where
         push_number(&mut lon_buf, x, 7).map_err(feature_err)?;
         push_number(&mut lat_buf, y, 7).map_err(feature_err)?;
         csv.write_record([
-            v.name.as_bytes(),
-            v.licence.as_deref().unwrap_or("").as_bytes(),
-            v.address.as_deref().unwrap_or("").as_bytes(),
-            v.scope.as_deref().unwrap_or("").as_bytes(),
-            v.status.as_deref().unwrap_or("").as_bytes(),
+            v.name().as_bytes(),
+            v.licence().unwrap_or("").as_bytes(),
+            v.address().unwrap_or("").as_bytes(),
+            v.scope().unwrap_or("").as_bytes(),
+            v.status().unwrap_or("").as_bytes(),
             &lon_buf,
             &lat_buf,
         ])

@@ -9,7 +9,7 @@ use super::names;
 use super::rng::{cumulative, Rng};
 use super::{round7, Generator};
 use crate::geodesy::LocalFrame;
-use crate::model::{Category, Footprint, Site, Venue};
+use crate::model::{Category, Footprint, Site, Venue, VenueText};
 
 /// Share of each category (every prohibited one 1–3 %, most venues `other`).
 pub const CATEGORY_SHARES: [(Category, f64); 8] = [
@@ -205,16 +205,15 @@ pub fn venue(g: &Generator, index: usize) -> Venue {
         Some(mp) => Footprint::Area(mp),
         None => Footprint::Door(Point::new(lon, lat)),
     };
-    Venue {
+    let text = VenueText {
         id: format!("V{:07}", index + 1),
         name,
-        category,
         licence: Some(licence),
         address: Some(address),
         scope: Some(scope.to_string()),
         status: Some(status.to_string()),
-        footprint,
-    }
+    };
+    Venue::new(text, category, footprint)
 }
 
 #[cfg(test)]

@@ -435,13 +435,13 @@ impl Published {
         let ds = &self.dataset;
         match id {
             CollectionId::Schools => Cow::Borrowed(&ds.schools[k].id),
-            CollectionId::Venues => Cow::Borrowed(&ds.venues[k].id),
+            CollectionId::Venues => Cow::Borrowed(ds.venues[k].id()),
             CollectionId::Water => Cow::Borrowed(&ds.water[k].id),
             CollectionId::Findings => {
                 let f = &self.findings[k];
                 let feature = match f.feature_type {
-                    FeatureType::Venue => &ds.venues[f.feature as usize].id,
-                    FeatureType::Water => &ds.water[f.feature as usize].id,
+                    FeatureType::Venue => ds.venues[f.feature as usize].id(),
+                    FeatureType::Water => ds.water[f.feature as usize].id.as_str(),
                 };
                 Cow::Owned(format!(
                     "{}:{}:{}",

@@ -220,13 +220,13 @@ pub fn write_feature(
             let v = &ds.venues[k];
             let props = VenueProps {
                 id: &id,
-                name: &v.name,
+                name: v.name(),
                 category: v.category.as_str(),
                 category_zh: v.category.label_zh(),
-                licence: v.licence.as_deref(),
-                address: v.address.as_deref(),
-                scope: v.scope.as_deref(),
-                status: v.status.as_deref(),
+                licence: v.licence(),
+                address: v.address(),
+                scope: v.scope(),
+                status: v.status(),
             };
             serde_json::to_writer(&mut *out, &props)?;
         }

@@ -191,7 +191,7 @@ fn properties(p: &Published, c: CollectionId, k: usize, z: u8) -> Vec<(&'static 
                 v.push(("id", Value::String(p.item_id(c, k))));
             }
             if z >= DETAIL_FROM_Z {
-                v.push(("name", Value::from(ven.name.as_str())));
+                v.push(("name", Value::from(ven.name())));
             }
             v.push(("category", Value::from(ven.category.as_str())));
             v
@@ -210,7 +210,7 @@ fn properties(p: &Published, c: CollectionId, k: usize, z: u8) -> Vec<(&'static 
             let (feature_id, category) = match f.feature_type {
                 FeatureType::Venue => {
                     let v = &ds.venues[f.feature as usize];
-                    (v.id.as_str(), v.category.as_str())
+                    (v.id(), v.category.as_str())
                 }
                 FeatureType::Water => {
                     let w = &ds.water[f.feature as usize];

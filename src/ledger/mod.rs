@@ -112,8 +112,7 @@ pub fn observations(
             let r = crate::export::findings::record(ds, rules, f);
             let feature_id = match f.feature_type {
                 crate::scan::FeatureType::Venue => ds.venues[f.feature as usize]
-                    .licence
-                    .as_deref()
+                    .licence()
                     .filter(|l| !l.trim().is_empty())
                     .unwrap_or(r.feature_id),
                 crate::scan::FeatureType::Water => r.feature_id,

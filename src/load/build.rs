@@ -114,15 +114,18 @@ impl Attrs<'_> {
     }
 
     fn required(&mut self, field: Field, what: &str) -> Result<String, Bad> {
-        self.text(field).ok_or_else(|| {
-            Bad::new(
-                field.as_str(),
-                format!(
-                    "{what} is missing or empty (attribute names recognised: {}; add yours in the --fields config)",
-                    field.defaults().join(", ")
-                ),
-            )
-        })
+        self.text(field).ok_or_else(|| Self::missing(field, what))
+    }
+
+    /// The fault of a required field that is missing or empty.
+    fn missing(field: Field, what: &str) -> Bad {
+        Bad::new(
+            field.as_str(),
+            format!(
+                "{what} is missing or empty (attribute names recognised: {}; add yours in the --fields config)",
+                field.defaults().join(", ")
+            ),
+        )
     }
 
     fn geometry(&self) -> &Geometry<f64> {
@@ -432,32 +435,33 @@ pub(crate) fn venue(opts: &LoadOptions, a: &mut Attrs<'_>, id: String) -> Result
         None => None,
         Some((key, value)) => Some(parse_category(value).map_err(|m| Bad::new(key, m))?),
     };
-    let name = match explicit {
-        Some(_) => a.text(Field::Name).unwrap_or_default(),
-        None => a.required(
-            Field::Name,
-            "the venue's name (needed to classify it when no category is given)",
-        )?,
+    let text = |field| a.get(field).map(|(_, value)| value);
+    let name = match (explicit, text(Field::Name)) {
+        (_, Some(name)) => name,
+        (Some(_), None) => "",
+        (None, None) => {
+            return Err(Attrs::missing(
+                Field::Name,
+                "the venue's name (needed to classify it when no category is given)",
+            ))
+        }
     };
-    let scope = a.text(Field::Scope);
-    let category =
-        explicit.unwrap_or_else(|| opts.classifier.classify(&name, |_| None, scope.as_deref()));
+    let scope = text(Field::Scope);
+    let category = explicit.unwrap_or_else(|| opts.classifier.classify(name, |_| None, scope));
     let g = a.geometry();
     let footprint = match (point_of(g), area_of(g)) {
         (Some(p), _) => Footprint::Door(p),
         (None, Some(area)) => Footprint::Area(area),
         _ => return Err(wrong_geometry("a venue", "a Point or a Polygon", g)),
     };
-    Ok(Venue {
-        id,
-        name,
-        category,
-        licence: a.text(Field::Licence),
-        address: a.text(Field::Address),
+    // The texts are copied into the venue's one allocation straight from the attributes.
+    let optional = [
+        text(Field::Licence),
+        text(Field::Address),
         scope,
-        status: a.text(Field::Status),
-        footprint,
-    })
+        text(Field::Status),
+    ];
+    Ok(Venue::from_parts(&id, name, optional, category, footprint))
 }
 
 /// Water bodies from a raw layer.
@@ -518,7 +522,7 @@ impl Identified for School {
 
 impl Identified for Venue {
     fn id(&self) -> &str {
-        &self.id
+        Venue::id(self)
     }
 }
 

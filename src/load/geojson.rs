@@ -907,9 +907,9 @@ mod tests {
             assert!(Ok(&venues) == general.venues.as_ref(), "batch {batch}");
             assert!(batched.skipped.is_empty() && whole.skipped.is_empty());
             // Values were moved out of the parsed attributes, not lost.
-            assert_eq!(venues[1].id, "v-1");
-            assert_eq!(venues[1].name, "网吧\"1\" ]},[");
-            assert_eq!(venues[2].id, "n2");
+            assert_eq!(venues[1].id(), "v-1");
+            assert_eq!(venues[1].name(), "网吧\"1\" ]},[");
+            assert_eq!(venues[2].id(), "n2");
         }
         // Another top-level type is left to the general path, which says what is wrong with it.
         for odd in [

@@ -11,7 +11,7 @@ mod water;
 
 pub use category::{Category, UnknownName};
 pub use school::{Gate, School, SchoolKind, Site};
-pub use venue::{Footprint, Venue};
+pub use venue::{Footprint, Venue, VenueText};
 pub use water::{WaterBody, WaterGeom, WaterKind};
 
 /// Everything loaded for one run: the three layers.

@@ -11,8 +11,8 @@ use geo_types::{LineString, MultiLineString, MultiPolygon, Point, Polygon};
 use perimeter::gen::{generate, Scale};
 use perimeter::http::{app, AppState};
 use perimeter::model::{
-    Category, Dataset, Footprint, Gate, School, SchoolKind, Site, Venue, WaterBody, WaterGeom,
-    WaterKind,
+    Category, Dataset, Footprint, Gate, School, SchoolKind, Site, Venue, VenueText, WaterBody,
+    WaterGeom, WaterKind,
 };
 use perimeter::rules::RuleSet;
 use tower::ServiceExt;
@@ -30,16 +30,12 @@ pub fn school(id: &str, kind: SchoolKind, township: &str, site: Site) -> School 
 }
 
 pub fn venue(id: &str, category: Category, footprint: Footprint) -> Venue {
-    Venue {
+    let text = VenueText {
         id: id.into(),
         name: format!("{id} 场所"),
-        category,
-        licence: None,
-        address: None,
-        scope: None,
-        status: None,
-        footprint,
-    }
+        ..VenueText::default()
+    };
+    Venue::new(text, category, footprint)
 }
 
 fn poly(ring: &[(f64, f64)], holes: &[&[(f64, f64)]]) -> Polygon<f64> {

@@ -23,7 +23,7 @@ use super::tags;
 use crate::classify::Classifier;
 use crate::geodesy::ground_distance_m;
 use crate::load::Skipped;
-use crate::model::{Footprint, School, Site, Venue, WaterBody, WaterGeom};
+use crate::model::{Footprint, School, Site, Venue, VenueText, WaterBody, WaterGeom};
 
 /// The model features of one store, each kind sorted by element id (node < way < relation, then id).
 #[derive(Debug, Clone, Default)]
@@ -110,16 +110,16 @@ impl Collector<'_> {
         };
         self.venues.push((
             id,
-            Venue {
-                id: id.to_string(),
-                name: name.to_string(),
+            Venue::new(
+                VenueText {
+                    id: id.to_string(),
+                    name: name.to_string(),
+                    address: tags::address(t),
+                    ..VenueText::default()
+                },
                 category,
-                licence: None,
-                address: tags::address(t),
-                scope: None,
-                status: None,
                 footprint,
-            },
+            ),
         ));
     }
 
