@@ -29,15 +29,28 @@ const POW10: [f64; 23] = [
 
 /// One Feature element (the bytes of one member of a `features` array).
 pub(crate) fn feature(bytes: &[u8]) -> Option<Parts> {
-    let mut p = Parser { b: bytes, i: 0 };
+    // Validated once here; every string is then cut out of it between two quotes (ASCII, so always at
+    // character boundaries).
+    let mut p = Parser::new(std::str::from_utf8(bytes).ok()?);
     let parts = p.feature()?;
     p.ws();
     (p.i == bytes.len()).then_some(parts)
 }
 
 struct Parser<'a> {
+    s: &'a str,
     b: &'a [u8],
     i: usize,
+}
+
+impl<'a> Parser<'a> {
+    fn new(s: &'a str) -> Self {
+        Parser {
+            s,
+            b: s.as_bytes(),
+            i: 0,
+        }
+    }
 }
 
 /// The geometry types read here.
@@ -109,18 +122,15 @@ impl<'a> Parser<'a> {
             return None;
         }
         let start = self.i + 1;
-        let mut j = start;
-        loop {
-            match *self.b.get(j)? {
-                b'"' => {
-                    let s = std::str::from_utf8(&self.b[start..j]).ok()?;
-                    self.i = j + 1;
-                    return Some(Cow::Borrowed(s));
-                }
-                b'\\' => break,
-                c if c < 0x20 => return None,
-                _ => j += 1,
+        let mut j = super::bytes::string_special(self.b, start)?;
+        match self.b[j] {
+            b'"' => {
+                let s = self.s.get(start..j)?;
+                self.i = j + 1;
+                return Some(Cow::Borrowed(s));
             }
+            b'\\' => {}
+            _ => return None,
         }
         // Escapes: find the end, let serde_json decode (and judge) the whole string.
         while j < self.b.len() {
@@ -476,10 +486,7 @@ mod tests {
             "0.00000000000000000000001",
             "1.00000000000000000000000000",
         ] {
-            let mut p = Parser {
-                b: text.as_bytes(),
-                i: 0,
-            };
+            let mut p = Parser::new(text);
             let want: f64 = serde_json::from_str(text).unwrap();
             assert_eq!(p.number().map(f64::to_bits), Some(want.to_bits()), "{text}");
         }
@@ -496,10 +503,7 @@ mod tests {
                 (x >> 20) % 10u64.pow((x % 9) as u32 + 1),
                 w = (x % 9) as usize + 1
             );
-            let mut p = Parser {
-                b: text.as_bytes(),
-                i: 0,
-            };
+            let mut p = Parser::new(&text);
             let want: f64 = serde_json::from_str(&text).unwrap();
             assert_eq!(p.number().map(f64::to_bits), Some(want.to_bits()), "{text}");
         }

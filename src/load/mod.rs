@@ -6,6 +6,7 @@
 //! first bad feature stops the load; with it, every bad feature is reported in [`RawLayer::skipped`].
 
 pub mod build;
+mod bytes;
 pub mod csv;
 mod dbf;
 pub mod encoding;

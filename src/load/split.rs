@@ -24,14 +24,13 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 /// `b[i]` is `"`: the position just past the closing quote.
 fn skip_string(b: &[u8], mut i: usize) -> Option<usize> {
     i += 1;
-    while i < b.len() {
+    loop {
+        i = super::bytes::quote_or_backslash(b, i)?;
         match b[i] {
             b'"' => return Some(i + 1),
-            b'\\' => i += 2,
-            _ => i += 1,
+            _ => i += 2,
         }
     }
-    None
 }
 
 /// `b[i]` is `[` or `{`: the position just past the matching bracket.
