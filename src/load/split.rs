@@ -97,7 +97,9 @@ enum End {
 /// Scans elements from `i` (the start of an element) until the array closes or the next element starts
 /// at or after `stop`. `None` on a syntax error.
 fn scan_elements(b: &[u8], mut i: usize, stop: usize) -> Option<Piece> {
-    let mut elements = Vec::new();
+    // Room for one element per 64 bytes up front (features are longer; memory reserved and not written
+    // costs nothing), so that the list is rarely copied while it grows.
+    let mut elements = Vec::with_capacity((stop.min(b.len()) - i.min(b.len())) / 64 + 16);
     loop {
         let start = i;
         i = skip_value(b, i)?;
