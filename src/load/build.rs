@@ -58,7 +58,7 @@ impl FieldCache {
     const MAX: usize = 32;
 
     fn resolve(&mut self, feature: &RawFeature, opts: &LoadOptions, layer: LayerKind) -> Resolved {
-        let keys = || feature.props.iter().map(|(k, _)| k.as_str());
+        let keys = || feature.props.iter().map(|(k, _)| k.as_ref());
         if let Some((_, r)) = self
             .entries
             .iter()
@@ -95,7 +95,7 @@ impl Attrs<'_> {
         let i = self.resolved[field as usize]?;
         let (key, value) = &self.feature.props[i as usize];
         let value = value.trim();
-        (!value.is_empty()).then_some((key.as_str(), value))
+        (!value.is_empty()).then_some((key.as_ref(), value))
     }
 
     /// The trimmed value for `field`, when present and not empty.
@@ -259,7 +259,7 @@ impl<'o, T: Send + Identified> Builder<'o, T> {
                 reject(&self.path, opts.skip_invalid, &mut self.skipped, label, bad)?;
             }
             // The id attribute's name (names are never moved out).
-            let key = at.map(|i| feature.props[i as usize].0.as_str());
+            let key = at.map(|i| feature.props[i as usize].0.as_ref());
             let id = match &result {
                 Ok(item) => item.id(),
                 Err((_, id)) => id.as_str(),

@@ -15,7 +15,9 @@ use std::str::FromStr;
 
 use super::encoding;
 use super::geom::{looks_projected, Pos, RawGeom};
+use super::keys::key;
 use super::report::{feature_label, reject, Bad};
+use super::Key;
 use super::{fields::Field, Format, Input, LoadError, LoadOptions, RawFeature, RawLayer};
 use crate::crs::{Crs, ToWgs84};
 
@@ -120,7 +122,7 @@ struct Row {
     index: usize,
     line: u64,
     id: Option<String>,
-    props: Vec<(String, String)>,
+    props: Vec<(Key, String)>,
     geom: Result<RawGeom, Bad>,
 }
 
@@ -181,7 +183,7 @@ pub fn parse(bytes: &[u8], input: &Input, opts: &LoadOptions) -> Result<RawLayer
             .filter(|(c, _)| !matches!(locate, Locate::Wkt(w) if w == *c))
             .filter_map(|(c, h)| {
                 let v = cell(c).trim();
-                (!v.is_empty()).then(|| (h.clone(), v.to_string()))
+                (!v.is_empty()).then(|| (key(h), v.to_string()))
             })
             .collect();
         let geom = match locate {

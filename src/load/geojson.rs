@@ -18,8 +18,10 @@ use serde_json::{Map, Value};
 
 use super::build::{Builder, Identified, Rejected};
 use super::geom::{Pos, RawGeom};
+use super::keys::key;
 use super::mapped::FileBytes;
 use super::report::{feature_label, reject, Bad};
+use super::Key;
 use super::{fields::Field, Format, Input, LoadError, LoadOptions, RawFeature, RawLayer};
 use super::{geojson_feature, split};
 use crate::crs::{ConvertToWgs84, Crs, ToWgs84};
@@ -187,7 +189,7 @@ fn prop_text_owned(v: Value) -> Option<String> {
 }
 
 /// A Feature's attributes, its raw geometry and its `id` member (for messages).
-type FeatureParts = (Vec<(String, String)>, RawGeom, Option<String>);
+type FeatureParts = (Vec<(Key, String)>, RawGeom, Option<String>);
 
 /// One Feature as attributes and raw geometry; errors carry the field they concern, and give the value
 /// back so that the message can name the feature. Everything that can fail is checked before the
@@ -220,16 +222,16 @@ fn feature(v: Value) -> Result<FeatureParts, (Bad, Value)> {
         Err(bad) => return Err((bad, Value::Object(obj))),
     };
     let id = obj.remove("id").and_then(prop_text_owned);
-    let mut props: Vec<(String, String)> = match obj.remove("properties") {
+    let mut props: Vec<(Key, String)> = match obj.remove("properties") {
         Some(Value::Object(m)) => m
             .into_iter()
-            .filter_map(|(k, v)| prop_text_owned(v).map(|t| (k, t)))
+            .filter_map(|(k, v)| prop_text_owned(v).map(|t| (key(&k), t)))
             .collect(),
         _ => Vec::new(),
     };
     if let Some(id) = &id {
         if !props.iter().any(|(k, _)| k == "id") {
-            props.insert(0, ("id".into(), id.clone()));
+            props.insert(0, (key("id"), id.clone()));
         }
     }
     Ok((props, geom, id))
@@ -251,7 +253,7 @@ fn label_id(v: &Value, input: &Input, opts: &LoadOptions) -> Option<String> {
 /// in messages (worked out only when a message may need it).
 struct Parsed {
     label_id: Option<String>,
-    result: Result<(Vec<(String, String)>, RawGeom), Bad>,
+    result: Result<(Vec<(Key, String)>, RawGeom), Bad>,
 }
 
 fn parse_feature(v: Value, input: &Input, opts: &LoadOptions) -> Parsed {
@@ -550,7 +552,7 @@ fn convert<C: ConvertToWgs84 + ?Sized>(
             }
             Err(e) => {
                 let label_id = item.label_id.or_else(|| {
-                    let keys = props.iter().map(|(k, _)| k.as_str());
+                    let keys = props.iter().map(|(k, _)| k.as_ref());
                     let key = opts.fields.resolve(input.layer, Field::Id, keys)?;
                     props.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
                 });

@@ -14,9 +14,11 @@ use std::borrow::Cow;
 
 use super::geojson::prop_text;
 use super::geom::{Pos, RawGeom};
+use super::keys::key;
+use super::Key;
 
 /// A Feature's attributes (key order), raw geometry and `id` member as text.
-pub(crate) type Parts = (Vec<(String, String)>, RawGeom, Option<String>);
+pub(crate) type Parts = (Vec<(Key, String)>, RawGeom, Option<String>);
 
 /// Deeper values are left to `serde_json` (whose own recursion limit is 128).
 const MAX_DEPTH: usize = 100;
@@ -291,7 +293,7 @@ impl<'a> Parser<'a> {
 
     /// The `properties` object: non-empty attributes in key order; duplicates are left to the general
     /// path.
-    fn properties(&mut self) -> Option<Vec<(String, String)>> {
+    fn properties(&mut self) -> Option<Vec<(Key, String)>> {
         let mut all: Vec<(Cow<'a, str>, Option<String>)> = Vec::with_capacity(12);
         self.members(|p, key| {
             all.push((key, p.text()?));
@@ -303,7 +305,7 @@ impl<'a> Parser<'a> {
         }
         Some(
             all.into_iter()
-                .filter_map(|(k, v)| v.map(|v| (k.into_owned(), v)))
+                .filter_map(|(k, v)| v.map(|v| (key(&k), v)))
                 .collect(),
         )
     }

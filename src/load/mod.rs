@@ -15,6 +15,7 @@ pub mod geojson;
 mod geojson_feature;
 mod geom;
 mod ids;
+mod keys;
 mod mapped;
 pub mod osm;
 pub mod report;
@@ -116,13 +117,17 @@ pub struct LoadOptions {
     pub classifier: crate::classify::Classifier,
 }
 
+/// An attribute's name: borrowed when it is one of the names a reader keeps for the whole run (shared by
+/// every feature that has it), else owned.
+pub type Key = std::borrow::Cow<'static, str>;
+
 /// A feature as read from a file: attributes as text, geometry in WGS84 lon/lat.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawFeature {
     /// 0-based position in the file.
     pub index: usize,
     /// Attribute name → value as text (empty/null attributes are left out).
-    pub props: Vec<(String, String)>,
+    pub props: Vec<(Key, String)>,
     pub geometry: Geometry<f64>,
 }
 

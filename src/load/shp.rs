@@ -19,6 +19,7 @@ use shapefile::{PolygonRing, Shape, ShapeReader};
 use super::dbf::Table;
 use super::encoding;
 use super::geom::{Pos, RawGeom};
+use super::keys::key;
 use super::report::{feature_label, reject, Bad};
 use super::{fields::Field, Format, Input, LoadError, LoadOptions, RawFeature, RawLayer};
 use crate::crs::{Crs, ToWgs84};
@@ -321,7 +322,7 @@ pub fn parse(
         let props = names
             .iter()
             .enumerate()
-            .filter_map(|(c, n)| table.value(index, c, enc).map(|v| (n.clone(), v)))
+            .filter_map(|(c, n)| table.value(index, c, enc).map(|v| (key(n), v)))
             .collect();
         features.push(RawFeature {
             index,
