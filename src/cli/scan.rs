@@ -61,25 +61,25 @@ pub fn run(args: ScanArgs) -> Result<(), Failure> {
         let f = File::create(&p).with_context(|| p.display().to_string())?;
         Ok((p, BufWriter::new(f)))
     };
-    // The two findings files are written side by side: while one writes a batch, the other renders.
+    // Both findings files in one pass (each finding looked up once), the summary alongside.
     let write = || -> anyhow::Result<Summary> {
-        let (geojson, (csv, summary)) = rayon::join(
+        let (written, summary) = rayon::join(
             || -> anyhow::Result<()> {
-                let (p, w) = create("findings.geojson")?;
-                findings::write_geojson(w, &ds, &rules, &found)
-                    .with_context(|| p.display().to_string())
+                let (geo_path, geo) = create("findings.geojson")?;
+                let (csv_path, csv) = create("findings.csv")?;
+                findings::write_findings(Some(geo), Some(csv), &ds, &rules, &found).map_err(
+                    |(which, e)| {
+                        let path = match which {
+                            findings::Output::GeoJson => &geo_path,
+                            findings::Output::Csv => &csv_path,
+                        };
+                        anyhow::Error::new(e).context(path.display().to_string())
+                    },
+                )
             },
-            || {
-                let csv = || -> anyhow::Result<()> {
-                    let (p, w) = create("findings.csv")?;
-                    findings::write_csv(w, &ds, &rules, &found)
-                        .with_context(|| p.display().to_string())
-                };
-                rayon::join(csv, || findings::summarise(&ds, &rules, &found))
-            },
+            || findings::summarise(&ds, &rules, &found),
         );
-        geojson?;
-        csv?;
+        written?;
         let (p, w) = create("summary.json")?;
         serde_json::to_writer_pretty(w, &summary).with_context(|| p.display().to_string())?;
         Ok(summary)

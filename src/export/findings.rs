@@ -196,135 +196,196 @@ pub fn record<'a>(ds: &'a Dataset, rules: &'a RuleSet, f: &Finding) -> FindingRe
 const RENDER_CHUNK: usize = 2048;
 const RENDER_BATCH: usize = 8 * RENDER_CHUNK;
 
-/// Renders `findings` chunk by chunk with `render(index of the chunk's first finding, chunk, buffer)`
-/// and writes the buffers in order.
-fn write_rendered(
-    w: &mut impl Write,
-    findings: &[Finding],
-    render: impl Fn(usize, &[Finding], &mut Vec<u8>) -> io::Result<()> + Sync,
-) -> io::Result<()> {
-    for (b, batch) in findings.chunks(RENDER_BATCH).enumerate() {
-        let buffers: Vec<Vec<u8>> = batch
-            .par_chunks(RENDER_CHUNK)
-            .enumerate()
-            .map(|(c, chunk)| {
-                let mut out = Vec::with_capacity(chunk.len() * 512);
-                render(b * RENDER_BATCH + c * RENDER_CHUNK, chunk, &mut out)?;
-                Ok(out)
-            })
-            .collect::<io::Result<_>>()?;
-        for buf in buffers {
-            w.write_all(&buf)?;
-        }
-    }
-    Ok(())
+/// Which findings file an error came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    GeoJson,
+    Csv,
 }
 
 /// Writes a GeoJSON FeatureCollection, one Feature per finding; geometry = the measured line
 /// (school side → feature side), coordinates in WGS84 to 1e-7° (1 cm).
 pub fn write_geojson(
-    mut w: impl Write,
+    w: impl Write + Send,
     ds: &Dataset,
     rules: &RuleSet,
     findings: &[Finding],
 ) -> io::Result<()> {
-    w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")?;
-    write_rendered(&mut w, findings, |first, chunk, out| {
-        let mut frag = Fragments::new(rules, text::json_str);
-        for (i, f) in chunk.iter().enumerate() {
-            if first + i > 0 {
-                out.extend_from_slice(b",\n");
-            }
-            let (a, b) = (f.measured.from, f.measured.to);
-            out.extend_from_slice(
-                b"{\"type\":\"Feature\",\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[",
-            );
-            text::fixed(out, a.0, 7);
-            out.push(b',');
-            text::fixed(out, a.1, 7);
-            out.extend_from_slice(b"],[");
-            text::fixed(out, b.0, 7);
-            out.push(b',');
-            text::fixed(out, b.1, 7);
-            out.extend_from_slice(b"]]},\"properties\":");
-            let r = record(ds, rules, f);
-            out.extend_from_slice(frag.school(f, |b| r.write_json_school(b)));
-            r.write_json_rest(out, Some(&frag.basis[f.rule as usize]));
-            out.push(b'}');
-        }
-        Ok(())
-    })?;
-    w.write_all(b"\n]}\n")?;
-    Ok(())
+    write_findings(Some(w), None::<io::Sink>, ds, rules, findings).map_err(|(_, e)| e)
 }
 
 /// Writes the findings as CSV (UTF-8 with BOM), columns [`FIELDS`] plus the measured line's ends.
 pub fn write_csv(
-    mut w: impl Write,
+    w: impl Write + Send,
     ds: &Dataset,
     rules: &RuleSet,
     findings: &[Finding],
 ) -> io::Result<()> {
-    w.write_all("\u{feff}".as_bytes())?;
-    let mut header: Vec<&str> = FIELDS.to_vec();
-    header.extend(["from_lon", "from_lat", "to_lon", "to_lat"]);
-    let mut cw = csv::Writer::from_writer(&mut w);
-    cw.write_record(&header)?;
-    cw.flush()?;
-    drop(cw);
+    write_findings(None::<io::Sink>, Some(w), ds, rules, findings).map_err(|(_, e)| e)
+}
+
+/// Writes the findings files asked for ([`write_geojson`]'s and [`write_csv`]'s): each finding's record
+/// is looked up once for both (the lookups, scattered over the dataset, are most of the work), chunks are
+/// rendered on every thread and the two files written side by side.
+pub fn write_findings<G: Write + Send, C: Write + Send>(
+    mut geojson: Option<G>,
+    mut csv: Option<C>,
+    ds: &Dataset,
+    rules: &RuleSet,
+    findings: &[Finding],
+) -> Result<(), (Output, io::Error)> {
+    let geo_err = |e| (Output::GeoJson, e);
+    let csv_err = |e| (Output::Csv, e);
+    if let Some(w) = geojson.as_mut() {
+        w.write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n")
+            .map_err(geo_err)?;
+    }
+    if let Some(w) = csv.as_mut() {
+        w.write_all("\u{feff}".as_bytes()).map_err(csv_err)?;
+        let mut header: Vec<&str> = FIELDS.to_vec();
+        header.extend(["from_lon", "from_lat", "to_lon", "to_lat"]);
+        let mut cw = ::csv::Writer::from_writer(&mut *w);
+        cw.write_record(&header).map_err(|e| csv_err(e.into()))?;
+        cw.flush().map_err(csv_err)?;
+    }
     // Each rule's limit as CSV text (`Display`, as the csv crate writes it).
     let limits: Vec<String> = rules.rules.iter().map(|r| r.limit_m.to_string()).collect();
-    write_rendered(&mut w, findings, |_, chunk, out| {
-        let mut frag = Fragments::new(rules, text::csv_field);
-        for f in chunk {
-            let r = record(ds, rules, f);
-            out.extend_from_slice(frag.school(f, |b| {
-                for s in [
-                    r.school_id,
-                    r.school_name,
-                    r.school_kind,
-                    r.township.unwrap_or(""),
-                ] {
-                    text::csv_field(b, s);
-                    b.push(b',');
-                }
-            }));
-            for s in [
-                r.feature_type,
-                r.feature_id,
-                r.feature_name,
-                r.category,
-                r.rule_id,
-                r.method,
-                &limits[f.rule as usize],
-            ] {
-                text::csv_field(out, s);
-                out.push(b',');
-            }
-            text::fixed(out, r.distance_m, 2);
-            out.push(b',');
-            out.extend_from_slice(&frag.basis[f.rule as usize]);
-            out.extend_from_slice(if r.approximate { b",true," } else { b",false," });
-            for (k, v) in [
-                f.measured.from.0,
-                f.measured.from.1,
-                f.measured.to.0,
-                f.measured.to.1,
-            ]
-            .into_iter()
+    let (want_geo, want_csv) = (geojson.is_some(), csv.is_some());
+    for (b, batch) in findings.chunks(RENDER_BATCH).enumerate() {
+        let buffers: Vec<(Vec<u8>, Vec<u8>)> = batch
+            .par_chunks(RENDER_CHUNK)
             .enumerate()
-            {
-                if k > 0 {
-                    out.push(b',');
+            .map(|(c, chunk)| {
+                let first = b * RENDER_BATCH + c * RENDER_CHUNK;
+                let size = |want: bool| if want { chunk.len() * 512 } else { 0 };
+                let (mut g, mut v) = (
+                    Vec::with_capacity(size(want_geo)),
+                    Vec::with_capacity(size(want_csv)),
+                );
+                let mut g_frag = Fragments::new(rules, text::json_str);
+                let mut v_frag = Fragments::new(rules, text::csv_field);
+                for (i, f) in chunk.iter().enumerate() {
+                    let r = record(ds, rules, f);
+                    if want_geo {
+                        render_geojson(&mut g, &mut g_frag, &r, f, first + i > 0);
+                    }
+                    if want_csv {
+                        render_csv(&mut v, &mut v_frag, &r, f, &limits[f.rule as usize]);
+                    }
                 }
-                text::fixed(out, v, 7);
-            }
-            out.push(b'\n');
-        }
-        Ok(())
-    })?;
-    w.flush()?;
+                (g, v)
+            })
+            .collect();
+        let (geo_done, csv_done) = rayon::join(
+            || -> io::Result<()> {
+                if let Some(w) = geojson.as_mut() {
+                    for (g, _) in &buffers {
+                        w.write_all(g)?;
+                    }
+                }
+                Ok(())
+            },
+            || -> io::Result<()> {
+                if let Some(w) = csv.as_mut() {
+                    for (_, v) in &buffers {
+                        w.write_all(v)?;
+                    }
+                }
+                Ok(())
+            },
+        );
+        geo_done.map_err(geo_err)?;
+        csv_done.map_err(csv_err)?;
+    }
+    if let Some(w) = geojson.as_mut() {
+        w.write_all(b"\n]}\n")
+            .and_then(|()| w.flush())
+            .map_err(geo_err)?;
+    }
+    if let Some(w) = csv.as_mut() {
+        w.flush().map_err(csv_err)?;
+    }
     Ok(())
+}
+
+/// One finding as a GeoJSON Feature (`comma`: a feature came before it).
+fn render_geojson(
+    out: &mut Vec<u8>,
+    frag: &mut Fragments,
+    r: &FindingRecord<'_>,
+    f: &Finding,
+    comma: bool,
+) {
+    if comma {
+        out.extend_from_slice(b",\n");
+    }
+    let (a, b) = (f.measured.from, f.measured.to);
+    out.extend_from_slice(
+        b"{\"type\":\"Feature\",\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[",
+    );
+    text::fixed(out, a.0, 7);
+    out.push(b',');
+    text::fixed(out, a.1, 7);
+    out.extend_from_slice(b"],[");
+    text::fixed(out, b.0, 7);
+    out.push(b',');
+    text::fixed(out, b.1, 7);
+    out.extend_from_slice(b"]]},\"properties\":");
+    out.extend_from_slice(frag.school(f, |b| r.write_json_school(b)));
+    r.write_json_rest(out, Some(&frag.basis[f.rule as usize]));
+    out.push(b'}');
+}
+
+/// One finding as a CSV row (`limit`: its rule's limit as CSV text).
+fn render_csv(
+    out: &mut Vec<u8>,
+    frag: &mut Fragments,
+    r: &FindingRecord<'_>,
+    f: &Finding,
+    limit: &str,
+) {
+    out.extend_from_slice(frag.school(f, |b| {
+        for s in [
+            r.school_id,
+            r.school_name,
+            r.school_kind,
+            r.township.unwrap_or(""),
+        ] {
+            text::csv_field(b, s);
+            b.push(b',');
+        }
+    }));
+    for s in [
+        r.feature_type,
+        r.feature_id,
+        r.feature_name,
+        r.category,
+        r.rule_id,
+        r.method,
+        limit,
+    ] {
+        text::csv_field(out, s);
+        out.push(b',');
+    }
+    text::fixed(out, r.distance_m, 2);
+    out.push(b',');
+    out.extend_from_slice(&frag.basis[f.rule as usize]);
+    out.extend_from_slice(if r.approximate { b",true," } else { b",false," });
+    for (k, v) in [
+        f.measured.from.0,
+        f.measured.from.1,
+        f.measured.to.0,
+        f.measured.to.1,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if k > 0 {
+            out.push(b',');
+        }
+        text::fixed(out, v, 7);
+    }
+    out.push(b'\n');
 }
 
 /// Per-school counts.
@@ -456,6 +517,78 @@ mod tests {
                 String::from_utf8(out).unwrap(),
                 serde_json::to_string(&rec).unwrap()
             );
+        }
+    }
+
+    /// The findings of the generated county (every venue, every water body: tens of thousands of
+    /// findings, several render batches) read back with `serde_json` and the `csv` crate equal each
+    /// finding's record, with the measured line's ends to 1e-7°; the files written together are the files
+    /// written one at a time.
+    #[test]
+    fn both_files_read_back_as_the_records() {
+        let ds = crate::gen::generate(crate::gen::Scale::County, 7);
+        let rules = RuleSet::from_toml(
+            include_str!("../../benches/peers/all_venues_200.toml"),
+            "all_venues_200.toml",
+        )
+        .unwrap();
+        let index = crate::index::Index::build(&ds);
+        let found = crate::scan::scan(&ds, &index, &rules);
+        assert!(found.len() > 2 * RENDER_BATCH, "{}", found.len());
+        let (mut geo, mut csv) = (Vec::new(), Vec::new());
+        write_findings(Some(&mut geo), Some(&mut csv), &ds, &rules, &found).unwrap();
+        let (mut geo_alone, mut csv_alone) = (Vec::new(), Vec::new());
+        write_geojson(&mut geo_alone, &ds, &rules, &found).unwrap();
+        write_csv(&mut csv_alone, &ds, &rules, &found).unwrap();
+        assert!(geo == geo_alone && csv == csv_alone);
+
+        let seven = |v: f64| format!("{v:.7}").parse::<f64>().unwrap();
+        let collection: serde_json::Value = serde_json::from_slice(&geo).unwrap();
+        let features = collection["features"].as_array().unwrap();
+        assert_eq!(features.len(), found.len());
+        let csv_text = std::str::from_utf8(&csv)
+            .unwrap()
+            .strip_prefix('\u{feff}')
+            .unwrap();
+        let mut reader = ::csv::Reader::from_reader(csv_text.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .map(str::to_string)
+            .collect();
+        assert_eq!(header[..14], FIELDS.map(str::to_string));
+        let rows: Vec<::csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), found.len());
+        for ((f, feature), row) in found.iter().zip(features).zip(&rows) {
+            let r = record(&ds, &rules, f);
+            assert_eq!(feature["properties"], serde_json::to_value(&r).unwrap());
+            let (a, b) = (f.measured.from, f.measured.to);
+            let want = serde_json::json!([[seven(a.0), seven(a.1)], [seven(b.0), seven(b.1)]]);
+            assert_eq!(feature["geometry"]["coordinates"], want);
+            let expected: Vec<String> = [
+                r.school_id,
+                r.school_name,
+                r.school_kind,
+                r.township.unwrap_or(""),
+                r.feature_type,
+                r.feature_id,
+                r.feature_name,
+                r.category,
+                r.rule_id,
+                r.method,
+            ]
+            .map(str::to_string)
+            .into_iter()
+            .chain([
+                r.limit_m.to_string(),
+                format!("{:.2}", r.distance_m),
+                r.legal_basis.to_string(),
+                r.approximate.to_string(),
+            ])
+            .chain([a.0, a.1, b.0, b.1].map(|v| format!("{v:.7}")))
+            .collect();
+            assert_eq!(row.iter().collect::<Vec<_>>(), expected);
         }
     }
 }
