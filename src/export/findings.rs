@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::text;
-use crate::model::Dataset;
+use crate::model::{Category, Dataset, WaterKind};
 use crate::rules::RuleSet;
 use crate::scan::{FeatureType, Finding};
 
@@ -418,49 +418,67 @@ pub struct Summary {
     pub by_rule: BTreeMap<String, usize>,
 }
 
-/// Counts one more under `key`, allocating the key only the first time.
-fn bump(map: &mut BTreeMap<String, usize>, key: &str) {
-    match map.get_mut(key) {
-        Some(n) => *n += 1,
-        None => {
-            map.insert(key.to_string(), 1);
-        }
-    }
-}
-
 /// Summarises findings. Schools are ordered worst first: most findings, then nearest, then id.
+///
+/// One pass counts by index (school, rule, category or water kind: one look at each feature, for its
+/// category); the names are put on at the end.
 pub fn summarise(ds: &Dataset, rules: &RuleSet, findings: &[Finding]) -> Summary {
-    let mut per: BTreeMap<u32, SchoolCount> = BTreeMap::new();
-    let mut by_township = BTreeMap::new();
-    let mut by_category = BTreeMap::new();
-    let mut by_rule = BTreeMap::new();
+    let mut per: Vec<Option<SchoolCount>> = vec![None; ds.schools.len()];
+    let mut venue_categories = [0usize; Category::ALL.len()];
+    let mut water_kinds = [0usize; WaterKind::ALL.len()];
+    let mut per_rule = vec![0usize; rules.rules.len()];
     for f in findings {
-        let r = record(ds, rules, f);
-        let e = per.entry(f.school).or_insert_with(|| SchoolCount {
-            school_id: r.school_id.to_string(),
-            school_name: r.school_name.to_string(),
-            school_kind: r.school_kind,
-            township: r.township.map(str::to_string),
-            findings: 0,
-            venues: 0,
-            water: 0,
-            nearest_m: f64::INFINITY,
-            approximate: r.approximate,
+        let e = per[f.school as usize].get_or_insert_with(|| {
+            let school = &ds.schools[f.school as usize];
+            SchoolCount {
+                school_id: school.id.clone(),
+                school_name: school.name.clone(),
+                school_kind: school.kind.as_str(),
+                township: school.township.clone(),
+                findings: 0,
+                venues: 0,
+                water: 0,
+                nearest_m: f64::INFINITY,
+                approximate: f.approximate,
+            }
         });
         e.findings += 1;
         match f.feature_type {
-            FeatureType::Venue => e.venues += 1,
-            FeatureType::Water => e.water += 1,
+            FeatureType::Venue => {
+                e.venues += 1;
+                venue_categories[ds.venues[f.feature as usize].category as usize] += 1;
+            }
+            FeatureType::Water => {
+                e.water += 1;
+                water_kinds[ds.water[f.feature as usize].kind as usize] += 1;
+            }
         }
-        e.nearest_m = e.nearest_m.min(r.distance_m);
-        bump(&mut by_township, r.township.unwrap_or("(unknown)"));
-        match f.feature_type {
-            FeatureType::Venue => bump(&mut by_category, r.category),
-            FeatureType::Water => bump(&mut by_category, &format!("water:{}", r.category)),
-        }
-        bump(&mut by_rule, r.rule_id);
+        e.nearest_m = e.nearest_m.min(round_cm(f.measured.metres));
+        per_rule[f.rule as usize] += 1;
     }
-    let mut by_school: Vec<SchoolCount> = per.into_values().collect();
+    let mut by_township = BTreeMap::new();
+    for c in per.iter().flatten() {
+        let town = c.township.as_deref().unwrap_or("(unknown)");
+        *by_township.entry(town.to_string()).or_insert(0) += c.findings;
+    }
+    let mut by_category = BTreeMap::new();
+    for c in Category::ALL {
+        if venue_categories[c as usize] > 0 {
+            by_category.insert(c.as_str().to_string(), venue_categories[c as usize]);
+        }
+    }
+    for k in WaterKind::ALL {
+        if water_kinds[k as usize] > 0 {
+            by_category.insert(format!("water:{}", k.as_str()), water_kinds[k as usize]);
+        }
+    }
+    let mut by_rule = BTreeMap::new();
+    for (rule, &n) in rules.rules.iter().zip(&per_rule) {
+        if n > 0 {
+            *by_rule.entry(rule.id.clone()).or_insert(0) += n;
+        }
+    }
+    let mut by_school: Vec<SchoolCount> = per.into_iter().flatten().collect();
     by_school.sort_by(|a, b| {
         b.findings
             .cmp(&a.findings)
@@ -589,6 +607,67 @@ mod tests {
             .chain([a.0, a.1, b.0, b.1].map(|v| format!("{v:.7}")))
             .collect();
             assert_eq!(row.iter().collect::<Vec<_>>(), expected);
+        }
+    }
+
+    /// The summary equals one counted the plain way from every finding's record (maps keyed by the
+    /// record's strings), for the county's findings under the national rules (venues of several
+    /// categories and water) in scan order and reversed.
+    #[test]
+    fn summary_equals_counting_the_records() {
+        let ds = crate::gen::generate(crate::gen::Scale::County, 11);
+        let rules = RuleSet::from_toml(
+            include_str!("../../data/rules/national.toml"),
+            "national.toml",
+        )
+        .unwrap();
+        let index = crate::index::Index::build(&ds);
+        let mut found = crate::scan::scan(&ds, &index, &rules);
+        assert!(found.iter().any(|f| f.feature_type == FeatureType::Water));
+        for _ in 0..2 {
+            let mut schools: BTreeMap<&str, (usize, usize, usize, f64)> = BTreeMap::new();
+            let (mut towns, mut cats, mut by_rule) =
+                (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+            for f in &found {
+                let r = record(&ds, &rules, f);
+                let e = schools
+                    .entry(r.school_id)
+                    .or_insert((0, 0, 0, f64::INFINITY));
+                e.0 += 1;
+                match f.feature_type {
+                    FeatureType::Venue => e.1 += 1,
+                    FeatureType::Water => e.2 += 1,
+                }
+                e.3 = e.3.min(r.distance_m);
+                *towns
+                    .entry(r.township.unwrap_or("(unknown)").to_string())
+                    .or_insert(0) += 1;
+                let cat = match f.feature_type {
+                    FeatureType::Venue => r.category.to_string(),
+                    FeatureType::Water => format!("water:{}", r.category),
+                };
+                *cats.entry(cat).or_insert(0) += 1;
+                *by_rule.entry(r.rule_id.to_string()).or_insert(0) += 1;
+            }
+            let s = summarise(&ds, &rules, &found);
+            assert_eq!(
+                (s.findings, s.schools_with_findings),
+                (found.len(), schools.len())
+            );
+            assert_eq!(
+                (&s.by_township, &s.by_category, &s.by_rule),
+                (&towns, &cats, &by_rule)
+            );
+            for c in &s.by_school {
+                let &(n, v, w, nearest) = &schools[c.school_id.as_str()];
+                assert_eq!(
+                    (c.findings, c.venues, c.water, c.nearest_m),
+                    (n, v, w, nearest)
+                );
+            }
+            assert!(s.by_school.windows(2).all(|p| p[0].findings > p[1].findings
+                || (p[0].findings == p[1].findings && p[0].nearest_m <= p[1].nearest_m)));
+            found.reverse();
         }
     }
 }
