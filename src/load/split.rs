@@ -5,7 +5,9 @@
 //! the `features` array (or of a bare top-level array) and of each element in it. Anything it does not
 //! recognise (an escaped key, two `features` members, unbalanced brackets, a truncated file) makes it
 //! return `None`, and the caller parses the file serially, which reports the error with its position.
-//! UTF-8 never puts ASCII bytes inside a multi-byte character, so scanning bytes is safe.
+//! UTF-8 never puts ASCII bytes inside a multi-byte character, so scanning bytes is safe. The array's
+//! elements are themselves found on every thread, in pieces whose starts are guessed and then confirmed
+//! (see [`split_in_parallel`]).
 
 /// The `features` array's span (from `[` to just past `]`) and each element's span.
 #[derive(Debug, Clone, PartialEq, Eq)]
