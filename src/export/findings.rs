@@ -225,8 +225,8 @@ pub fn write_csv(
 }
 
 /// Writes the findings files asked for ([`write_geojson`]'s and [`write_csv`]'s): each finding's record
-/// is looked up once for both (the lookups, scattered over the dataset, are most of the work), chunks are
-/// rendered on every thread and the two files written side by side.
+/// is looked up once for both, chunks are rendered on every thread and the two files written side by
+/// side.
 pub fn write_findings<G: Write + Send, C: Write + Send>(
     mut geojson: Option<G>,
     mut csv: Option<C>,
@@ -538,20 +538,29 @@ mod tests {
         }
     }
 
-    /// The findings of the generated county (every venue, every water body: tens of thousands of
-    /// findings, several render batches) read back with `serde_json` and the `csv` crate equal each
-    /// finding's record, with the measured line's ends to 1e-7°; the files written together are the files
-    /// written one at a time.
-    #[test]
-    fn both_files_read_back_as_the_records() {
-        let ds = crate::gen::generate(crate::gen::Scale::County, 7);
-        let rules = RuleSet::from_toml(
-            include_str!("../../benches/peers/all_venues_200.toml"),
-            "all_venues_200.toml",
-        )
-        .unwrap();
+    /// The generated county (seed), rules read from TOML text, and the scan's findings.
+    fn county_findings(
+        seed: u64,
+        rules_toml: &str,
+        name: &str,
+    ) -> (Dataset, RuleSet, Vec<Finding>) {
+        let ds = crate::gen::generate(crate::gen::Scale::County, seed);
+        let rules = RuleSet::from_toml(rules_toml, name).unwrap();
         let index = crate::index::Index::build(&ds);
         let found = crate::scan::scan(&ds, &index, &rules);
+        (ds, rules, found)
+    }
+
+    /// The findings of the generated county (every venue: tens of thousands of findings, several render
+    /// batches) read back with `serde_json` and the `csv` crate equal each finding's record, with the
+    /// measured line's ends to 1e-7°; the files written together are the files written one at a time.
+    #[test]
+    fn both_files_read_back_as_the_records() {
+        let (ds, rules, found) = county_findings(
+            7,
+            include_str!("../../benches/peers/all_venues_200.toml"),
+            "all_venues_200.toml",
+        );
         assert!(found.len() > 2 * RENDER_BATCH, "{}", found.len());
         let (mut geo, mut csv) = (Vec::new(), Vec::new());
         write_findings(Some(&mut geo), Some(&mut csv), &ds, &rules, &found).unwrap();
@@ -615,14 +624,11 @@ mod tests {
     /// categories and water) in scan order and reversed.
     #[test]
     fn summary_equals_counting_the_records() {
-        let ds = crate::gen::generate(crate::gen::Scale::County, 11);
-        let rules = RuleSet::from_toml(
+        let (ds, rules, mut found) = county_findings(
+            11,
             include_str!("../../data/rules/national.toml"),
             "national.toml",
-        )
-        .unwrap();
-        let index = crate::index::Index::build(&ds);
-        let mut found = crate::scan::scan(&ds, &index, &rules);
+        );
         assert!(found.iter().any(|f| f.feature_type == FeatureType::Water));
         for _ in 0..2 {
             let mut schools: BTreeMap<&str, (usize, usize, usize, f64)> = BTreeMap::new();

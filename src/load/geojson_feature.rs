@@ -41,17 +41,16 @@ pub(crate) fn feature(bytes: &[u8]) -> Option<Parts> {
 
 struct Parser<'a> {
     s: &'a str,
-    b: &'a [u8],
     i: usize,
 }
 
 impl<'a> Parser<'a> {
     fn new(s: &'a str) -> Self {
-        Parser {
-            s,
-            b: s.as_bytes(),
-            i: 0,
-        }
+        Parser { s, i: 0 }
+    }
+
+    fn b(&self) -> &'a [u8] {
+        self.s.as_bytes()
     }
 }
 
@@ -82,7 +81,7 @@ impl Kind {
 
 impl<'a> Parser<'a> {
     fn ws(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b().get(self.i) {
             self.i += 1;
         }
     }
@@ -90,7 +89,7 @@ impl<'a> Parser<'a> {
     /// The next byte after whitespace, not consumed.
     fn peek(&mut self) -> Option<u8> {
         self.ws();
-        self.b.get(self.i).copied()
+        self.b().get(self.i).copied()
     }
 
     fn eat(&mut self, c: u8) -> Option<()> {
@@ -115,7 +114,7 @@ impl<'a> Parser<'a> {
     fn literal(&mut self, word: &[u8]) -> Option<()> {
         self.ws();
         let end = self.i + word.len();
-        (self.b.get(self.i..end)? == word).then(|| self.i = end)
+        (self.b().get(self.i..end)? == word).then(|| self.i = end)
     }
 
     /// A string: borrowed when it has no escapes, else decoded by `serde_json`.
@@ -124,8 +123,8 @@ impl<'a> Parser<'a> {
             return None;
         }
         let start = self.i + 1;
-        let mut j = super::bytes::string_special(self.b, start)?;
-        match self.b[j] {
+        let mut j = super::bytes::string_special(self.b(), start)?;
+        match self.b()[j] {
             b'"' => {
                 let s = self.s.get(start..j)?;
                 self.i = j + 1;
@@ -135,10 +134,10 @@ impl<'a> Parser<'a> {
             _ => return None,
         }
         // Escapes: find the end, let serde_json decode (and judge) the whole string.
-        while j < self.b.len() {
-            match self.b[j] {
+        while j < self.b().len() {
+            match self.b()[j] {
                 b'"' => {
-                    let s: String = serde_json::from_slice(&self.b[self.i..=j]).ok()?;
+                    let s: String = serde_json::from_slice(&self.b()[self.i..=j]).ok()?;
                     self.i = j + 1;
                     return Some(Cow::Owned(s));
                 }
@@ -153,7 +152,7 @@ impl<'a> Parser<'a> {
     /// computed here (exactly, as `serde_json` computes them); anything else is parsed by `serde_json`.
     fn number(&mut self) -> Option<f64> {
         self.ws();
-        let b = self.b;
+        let b = self.b();
         let start = self.i;
         let mut j = start;
         let negative = b.get(j) == Some(&b'-');
@@ -233,7 +232,7 @@ impl<'a> Parser<'a> {
         self.ws();
         let start = self.i;
         self.skip(depth)?;
-        Some(&self.b[start..self.i])
+        Some(&self.b()[start..self.i])
     }
 
     /// A value as attribute text: strings as they are, null and blank strings as nothing, anything

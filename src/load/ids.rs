@@ -40,8 +40,10 @@ pub(crate) struct SeenIds {
     /// hash → (position of the item in the layer, index of its feature in the file).
     by_hash: HashMap<u64, (u32, u32), BuildHasherDefault<Prehashed>>,
     /// id → index of the feature in the file.
-    by_text: HashMap<String, usize, foldhash::fast::FixedState>,
+    by_text: TextMap,
 }
+
+type TextMap = HashMap<String, usize, foldhash::fast::FixedState>;
 
 impl SeenIds {
     pub(crate) fn reserve(&mut self, n: usize) {
@@ -61,12 +63,10 @@ impl SeenIds {
         item_id: impl FnOnce(usize) -> Option<&'a str>,
     ) -> Option<usize> {
         use std::collections::hash_map::Entry;
-        let by_text = |this: &Self| -> Option<usize> {
-            if this.by_text.is_empty() {
-                None
-            } else {
-                this.by_text.get(id).copied()
-            }
+        // Usually empty: then no hashing of the text at all.
+        let by_text = |texts: &TextMap| match texts.is_empty() {
+            true => None,
+            false => texts.get(id).copied(),
         };
         let slot = item.and_then(|i| Some((u32::try_from(i).ok()?, u32::try_from(feature).ok()?)));
         match self.by_hash.entry(hash) {
@@ -77,21 +77,13 @@ impl SeenIds {
                 }
             }
             Entry::Vacant(v) => {
-                let known = if self.by_text.is_empty() {
-                    None
-                } else {
-                    self.by_text.get(id).copied()
-                };
-                if known.is_some() {
-                    return known;
-                }
-                if let Some(slot) = slot {
+                if let (None, Some(slot)) = (by_text(&self.by_text), slot) {
                     v.insert(slot);
                     return None;
                 }
             }
         }
-        let known = by_text(self);
+        let known = by_text(&self.by_text);
         if known.is_none() {
             self.by_text.insert(id.to_string(), feature);
         }
