@@ -23,6 +23,7 @@ pub mod index;
 pub mod ledger;
 pub mod load;
 pub mod measure;
+pub mod mem;
 pub mod model;
 pub mod posts;
 pub mod rules;

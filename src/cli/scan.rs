@@ -1,7 +1,7 @@
 //! `perimeter scan`: findings for every school, written to a directory.
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -56,32 +56,44 @@ pub fn run(args: ScanArgs) -> Result<(), Failure> {
         .with_context(|| format!("cannot create {}", args.out.display()))
         .map_err(Failure::input)?;
     let t3 = Instant::now();
-    let create = |name: &str| -> anyhow::Result<(PathBuf, BufWriter<File>)> {
-        let p = args.out.join(name);
-        let f = File::create(&p).with_context(|| p.display().to_string())?;
-        Ok((p, BufWriter::new(f)))
-    };
-    // Both findings files in one pass (each finding looked up once), the summary alongside.
+    let geo = Staged::create(&args.out, "findings.geojson").map_err(Failure::internal)?;
+    let csv = Staged::create(&args.out, "findings.csv").map_err(Failure::internal)?;
+    let json = Staged::create(&args.out, "summary.json").map_err(Failure::internal)?;
+    // Both findings files in one pass (each finding looked up once), the summary alongside; each file
+    // is written beside its final name and renamed over it only when all three are complete, so a
+    // failed write leaves the previous scan's files whole.
     let write = || -> anyhow::Result<Summary> {
         let (written, summary) = rayon::join(
             || -> anyhow::Result<()> {
-                let (geo_path, geo) = create("findings.geojson")?;
-                let (csv_path, csv) = create("findings.csv")?;
-                findings::write_findings(Some(geo), Some(csv), &ds, &rules, &found).map_err(
-                    |(which, e)| {
-                        let path = match which {
-                            findings::Output::GeoJson => &geo_path,
-                            findings::Output::Csv => &csv_path,
-                        };
-                        anyhow::Error::new(e).context(path.display().to_string())
-                    },
+                findings::write_findings(
+                    Some(BufWriter::new(&geo.file)),
+                    Some(BufWriter::new(&csv.file)),
+                    &ds,
+                    &rules,
+                    &found,
                 )
+                .map_err(|(which, e)| {
+                    let path = match which {
+                        findings::Output::GeoJson => &geo.partial,
+                        findings::Output::Csv => &csv.partial,
+                    };
+                    anyhow::Error::new(e).context(path.display().to_string())
+                })
             },
             || findings::summarise(&ds, &rules, &found),
         );
         written?;
-        let (p, w) = create("summary.json")?;
-        serde_json::to_writer_pretty(w, &summary).with_context(|| p.display().to_string())?;
+        let mut w = BufWriter::new(&json.file);
+        serde_json::to_writer_pretty(&mut w, &summary)
+            .map_err(std::io::Error::from)
+            .and_then(|()| w.flush())
+            .with_context(|| json.partial.display().to_string())?;
+        // The previous files' pages are freed as they are replaced: both findings files at once.
+        let (a, (b, c)) = rayon::join(
+            || geo.commit(),
+            || rayon::join(|| csv.commit(), || json.commit()),
+        );
+        a.and(b).and(c)?;
         Ok(summary)
     };
     let summary = write().map_err(Failure::internal)?;
@@ -125,6 +137,50 @@ pub fn run(args: ScanArgs) -> Result<(), Failure> {
     // exit, and the process's memory goes back whole.
     std::mem::forget((ds, index, found));
     Ok(())
+}
+
+/// An output file written under a temporary name beside its final one (`NAME.partial`) and renamed
+/// over it by [`Staged::commit`]; removed when dropped uncommitted.
+struct Staged {
+    file: File,
+    partial: PathBuf,
+    path: PathBuf,
+    committed: std::sync::atomic::AtomicBool,
+}
+
+impl Staged {
+    fn create(dir: &std::path::Path, name: &str) -> anyhow::Result<Staged> {
+        let path = dir.join(name);
+        let partial = dir.join(format!("{name}.partial"));
+        let file = File::create(&partial).with_context(|| partial.display().to_string())?;
+        Ok(Staged {
+            file,
+            partial,
+            path,
+            committed: false.into(),
+        })
+    }
+
+    fn commit(&self) -> anyhow::Result<()> {
+        std::fs::rename(&self.partial, &self.path).with_context(|| {
+            format!(
+                "cannot replace {} with {}",
+                self.path.display(),
+                self.partial.display()
+            )
+        })?;
+        self.committed
+            .store(true, std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !*self.committed.get_mut() {
+            let _ = std::fs::remove_file(&self.partial);
+        }
+    }
 }
 
 fn print_table(s: &Summary, top: usize) {

@@ -103,6 +103,12 @@ impl Venue {
         (self.present & (1 << k) != 0).then(|| self.part(2 + k))
     }
 
+    /// The texts' one allocation as bytes (id, name and the optional texts back to back), e.g. to
+    /// prefetch it.
+    pub fn text_bytes(&self) -> &[u8] {
+        self.text.as_bytes()
+    }
+
     pub fn id(&self) -> &str {
         self.part(0)
     }
