@@ -94,7 +94,7 @@ impl Attrs<'_> {
     fn get(&self, field: Field) -> Option<(&str, &str)> {
         let i = self.resolved[field as usize]?;
         let (key, value) = &self.feature.props[i as usize];
-        let value = value.trim();
+        let value = super::trim::trim(value);
         (!value.is_empty()).then_some((key.as_ref(), value))
     }
 
@@ -103,7 +103,7 @@ impl Attrs<'_> {
         let i = self.resolved[field as usize]?;
         let shared = self.resolved.iter().filter(|r| **r == Some(i)).count() > 1;
         let value = &mut self.feature.props[i as usize].1;
-        let trimmed = value.trim();
+        let trimmed = super::trim::trim(value);
         if trimmed.is_empty() {
             None
         } else if shared || trimmed.len() != value.len() {
@@ -254,7 +254,16 @@ impl<'o, T: Send + Identified> Builder<'o, T> {
         let mut kept: Vec<T> = Vec::with_capacity(features.len());
         let checked = layer != LayerKind::Gates;
         let mut rejected = rejected.into_iter().peekable();
-        for (feature, (at, hash, result)) in features.iter().zip(made) {
+        // The check's table is read a few features ahead (see `SeenIds::prefetch`).
+        let hashes: Vec<u64> = if checked {
+            made.iter().map(|m| m.1).collect()
+        } else {
+            Vec::new()
+        };
+        for (k, (feature, (at, hash, result))) in features.iter().zip(made).enumerate() {
+            if let Some(&ahead) = hashes.get(k + PREFETCH_IDS) {
+                self.seen.prefetch(ahead);
+            }
             while let Some((_, label, bad)) = rejected.next_if(|r| r.0 < feature.index) {
                 reject(&self.path, opts.skip_invalid, &mut self.skipped, label, bad)?;
             }
@@ -326,6 +335,9 @@ impl<'o, T: Send + Identified> Builder<'o, T> {
         (self.out, self.skipped)
     }
 }
+
+/// How many features ahead the duplicate-id check asks for its table's memory.
+const PREFETCH_IDS: usize = 8;
 
 /// Moves `items` to the end of `out`, on every thread.
 fn append_in_parallel<T: Send>(out: &mut Vec<T>, items: Vec<T>) {
@@ -562,8 +574,8 @@ pub(crate) fn gate(_: &LoadOptions, a: &mut Attrs<'_>, _: String) -> Result<Scho
     ))
 }
 
-/// Gives each school its gates; returns the school ids that matched no school, once each, in the
-/// order first met.
+/// Gives each school its gates; returns how many gates were attached and the school ids that matched no
+/// school, once each, in the order first met.
 ///
 /// ```
 /// use geo_types::Point;
@@ -574,27 +586,35 @@ pub(crate) fn gate(_: &LoadOptions, a: &mut Attrs<'_>, _: String) -> Result<Scho
 ///     site: Site::Point(Point::new(112.4, 33.5)), gates: vec![], pupils: None,
 /// }];
 /// let gate = |s: &str| (s.to_string(), Gate { id: None, name: None, point: Point::new(112.4, 33.5) });
-/// let unmatched = attach_gates(&mut schools, vec![gate("S1"), gate("S9"), gate("S1"), gate("S9")]);
+/// let gates = vec![gate("S1"), gate("S9"), gate("S1"), gate("S8"), gate("S9")];
+/// let (attached, unmatched) = attach_gates(&mut schools, gates);
 /// assert_eq!(schools[0].gates.len(), 2);
-/// assert_eq!(unmatched, vec!["S9".to_string()]);
+/// assert_eq!(attached, 2);
+/// assert_eq!(unmatched, vec!["S9".to_string(), "S8".to_string()]);
 /// ```
-pub fn attach_gates(schools: &mut [School], gates: Vec<SchoolGate>) -> Vec<String> {
+pub fn attach_gates(schools: &mut [School], gates: Vec<SchoolGate>) -> (usize, Vec<String>) {
     let mut by_id: HashMap<String, usize> = HashMap::new();
     for (i, s) in schools.iter().enumerate() {
         by_id.entry(s.id.clone()).or_insert(i);
     }
+    // Unmatched school ids once each, in the order first met.
     let mut unmatched: Vec<String> = Vec::new();
+    let mut reported: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut attached = 0;
     for (school, gate) in gates {
         match by_id.get(&school) {
-            Some(&i) => schools[i].gates.push(gate),
+            Some(&i) => {
+                schools[i].gates.push(gate);
+                attached += 1;
+            }
             None => {
-                if !unmatched.contains(&school) {
+                if reported.insert(school.clone()) {
                     unmatched.push(school);
                 }
             }
         }
     }
-    unmatched
+    (attached, unmatched)
 }
 
 #[cfg(test)]

@@ -182,7 +182,7 @@ pub fn parse(bytes: &[u8], input: &Input, opts: &LoadOptions) -> Result<RawLayer
             .enumerate()
             .filter(|(c, _)| !matches!(locate, Locate::Wkt(w) if w == *c))
             .filter_map(|(c, h)| {
-                let v = cell(c).trim();
+                let v = super::trim::trim(cell(c));
                 (!v.is_empty()).then(|| (key(h), v.to_string()))
             })
             .collect();
@@ -207,7 +207,10 @@ pub fn parse(bytes: &[u8], input: &Input, opts: &LoadOptions) -> Result<RawLayer
                 }
             }
         };
-        let id = id_column.map(cell).map(str::trim).filter(|s| !s.is_empty());
+        let id = id_column
+            .map(cell)
+            .map(super::trim::trim)
+            .filter(|s| !s.is_empty());
         rows.push(Row {
             index,
             line,

@@ -33,7 +33,7 @@ const POW10: [f64; 23] = [
 pub(crate) fn feature(bytes: &[u8]) -> Option<Parts> {
     // Validated once here; every string is then cut out of it between two quotes (ASCII, so always at
     // character boundaries).
-    let mut p = Parser::new(std::str::from_utf8(bytes).ok()?);
+    let mut p = Parser::new(simdutf8::basic::from_utf8(bytes).ok()?);
     let parts = p.feature()?;
     p.ws();
     (p.i == bytes.len()).then_some(parts)
@@ -241,7 +241,7 @@ impl<'a> Parser<'a> {
         match self.peek()? {
             b'"' => {
                 let s = self.string()?;
-                Some((!s.trim().is_empty()).then(|| s.into_owned()))
+                Some((!super::trim::trim(&s).is_empty()).then(|| s.into_owned()))
             }
             b'n' => self.literal(b"null").map(|()| None),
             _ => {

@@ -6,7 +6,7 @@
 //! province of four million venues needs 16 bytes per id instead of a copy of every id.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use std::hash::BuildHasher;
 
 /// An item that carries the id it was made with.
 pub(crate) trait Identified {
@@ -18,27 +18,11 @@ pub(crate) fn hash_id(id: &str) -> u64 {
     foldhash::fast::FixedState::default().hash_one(id)
 }
 
-/// Passes an already computed hash through.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, _: &[u8]) {
-        unreachable!("only u64 keys are hashed")
-    }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-}
-
 /// The ids seen so far: each with the index (in the file) of the first feature that had it.
 #[derive(Default)]
 pub(crate) struct SeenIds {
     /// hash → (position of the item in the layer, index of its feature in the file).
-    by_hash: HashMap<u64, (u32, u32), BuildHasherDefault<Prehashed>>,
+    by_hash: HashSlots,
     /// id → index of the feature in the file.
     by_text: TextMap,
 }
@@ -48,6 +32,13 @@ type TextMap = HashMap<String, usize, foldhash::fast::FixedState>;
 impl SeenIds {
     pub(crate) fn reserve(&mut self, n: usize) {
         self.by_hash.reserve(n);
+    }
+
+    /// Asks for the memory that checking an id of this hash will read (a million ids make a table far
+    /// larger than the caches: without this, every check waits for memory).
+    #[inline]
+    pub(crate) fn prefetch(&self, hash: u64) {
+        self.by_hash.prefetch(hash);
     }
 
     /// The file index of the first feature with this id (`hash` = [`hash_id`]`(id)`), if any; when
@@ -62,23 +53,24 @@ impl SeenIds {
         feature: usize,
         item_id: impl FnOnce(usize) -> Option<&'a str>,
     ) -> Option<usize> {
-        use std::collections::hash_map::Entry;
         // Usually empty: then no hashing of the text at all.
         let by_text = |texts: &TextMap| match texts.is_empty() {
             true => None,
             false => texts.get(id).copied(),
         };
-        let slot = item.and_then(|i| Some((u32::try_from(i).ok()?, u32::try_from(feature).ok()?)));
-        match self.by_hash.entry(hash) {
-            Entry::Occupied(o) => {
-                let &(other, first) = o.get();
+        let slot = item.and_then(|i| {
+            let i = u32::try_from(i).ok().filter(|&i| i != EMPTY)?;
+            Some((i, u32::try_from(feature).ok()?))
+        });
+        match self.by_hash.find(hash) {
+            Ok((other, first)) => {
                 if item_id(other as usize) == Some(id) {
                     return Some(first as usize);
                 }
             }
-            Entry::Vacant(v) => {
-                if let (None, Some(slot)) = (by_text(&self.by_text), slot) {
-                    v.insert(slot);
+            Err(vacant) => {
+                if let (None, Some((item, feature))) = (by_text(&self.by_text), slot) {
+                    self.by_hash.insert_at(vacant, hash, item, feature);
                     return None;
                 }
             }
@@ -91,6 +83,103 @@ impl SeenIds {
     }
 }
 
+/// `item` of an empty slot.
+const EMPTY: u32 = u32::MAX;
+
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    hash: u64,
+    item: u32,
+    feature: u32,
+}
+
+/// hash → (item, feature), at most one entry per hash: open addressing with linear probing, 16 bytes a
+/// slot, at most three quarters full, so that a check usually reads one cache line (which
+/// [`HashSlots::prefetch`] can ask for ahead of time).
+#[derive(Debug, Default)]
+struct HashSlots {
+    slots: Vec<Slot>,
+    len: usize,
+}
+
+impl HashSlots {
+    fn mask(&self) -> usize {
+        self.slots.len().wrapping_sub(1)
+    }
+
+    /// Makes room for `n` more entries without growing.
+    fn reserve(&mut self, n: usize) {
+        let want = (self.len + n).saturating_mul(4) / 3 + 1;
+        if want > self.slots.len() * 3 / 4 || self.slots.is_empty() {
+            self.rebuild(want.next_power_of_two().max(16));
+        }
+    }
+
+    fn rebuild(&mut self, capacity: usize) {
+        if capacity <= self.slots.len() {
+            return;
+        }
+        let empty = Slot {
+            hash: 0,
+            item: EMPTY,
+            feature: 0,
+        };
+        let old = std::mem::replace(&mut self.slots, vec![empty; capacity]);
+        for s in old.into_iter().filter(|s| s.item != EMPTY) {
+            let Err(at) = self.find(s.hash) else {
+                unreachable!("one entry per hash")
+            };
+            self.slots[at] = s;
+        }
+    }
+
+    #[inline]
+    fn prefetch(&self, hash: u64) {
+        if let Some(s) = self.slots.get(hash as usize & self.mask()) {
+            crate::mem::prefetch(s);
+        }
+    }
+
+    /// The entry of `hash`, or the empty slot where it would go.
+    #[inline]
+    fn find(&self, hash: u64) -> Result<(u32, u32), usize> {
+        if self.slots.is_empty() {
+            return Err(0);
+        }
+        let mask = self.mask();
+        let mut at = hash as usize & mask;
+        loop {
+            let s = &self.slots[at];
+            if s.item == EMPTY {
+                return Err(at);
+            }
+            if s.hash == hash {
+                return Ok((s.item, s.feature));
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Fills the empty slot [`Self::find`] gave for `hash` (growing first when three quarters full).
+    fn insert_at(&mut self, at: usize, hash: u64, item: u32, feature: u32) {
+        let at = if (self.len + 1) * 4 > self.slots.len() * 3 {
+            self.rebuild((self.slots.len() * 2).max(16));
+            match self.find(hash) {
+                Err(at) => at,
+                Ok(_) => unreachable!("inserting a hash already present"),
+            }
+        } else {
+            at
+        };
+        self.slots[at] = Slot {
+            hash,
+            item,
+            feature,
+        };
+        self.len += 1;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,6 +188,43 @@ mod tests {
     impl Identified for Item {
         fn id(&self) -> &str {
             &self.0
+        }
+    }
+
+    /// The table against a map: distinct hashes spread out and packed onto neighbouring slots (long
+    /// probe runs, wrapping at the end), with and without room reserved, every entry found afterwards.
+    #[test]
+    fn hash_slots_equal_a_map() {
+        for (spread, reserve) in [(true, 0), (false, 0), (true, 50_000), (false, 3)] {
+            let mut t = HashSlots::default();
+            t.reserve(reserve);
+            let mut reference: HashMap<u64, (u32, u32)> = HashMap::new();
+            let mut x = 0x9e37_79b9_7f4a_7c15u64;
+            for i in 0..60_000u32 {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                // Packed: few distinct low bits, so most hashes start their probe at the same slots.
+                let hash = if spread {
+                    x
+                } else {
+                    (x % 5_000) << 20 | (x % 7)
+                };
+                match (t.find(hash), reference.get(&hash)) {
+                    (Ok(got), Some(&want)) => assert_eq!(got, want),
+                    (Err(at), None) => {
+                        t.insert_at(at, hash, i, i / 2);
+                        reference.insert(hash, (i, i / 2));
+                    }
+                    (got, want) => panic!("{hash:#x}: {got:?} vs {want:?}"),
+                }
+            }
+            assert_eq!(t.len, reference.len());
+            assert!(t.len * 4 <= t.slots.len() * 3);
+            for (&hash, &want) in &reference {
+                assert_eq!(t.find(hash), Ok(want));
+            }
+            assert!(t.find(0xdead_beef_dead_beef).is_err());
         }
     }
 

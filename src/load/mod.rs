@@ -21,6 +21,7 @@ pub mod osm;
 pub mod report;
 pub mod shp;
 mod split;
+mod trim;
 
 pub use report::{load_all, LoadReport};
 

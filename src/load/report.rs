@@ -18,6 +18,9 @@ use crate::model::{
     WaterKind,
 };
 
+/// How many unmatched school ids of a gates file the printed report names (the JSON report has all).
+const SHOWN_IDS: usize = 10;
+
 /// How a feature is named in messages: `#12`, `#12 (id S-3)`, `#10 (line 12)`, `#10 (line 12, id V4)`;
 /// the number is the 0-based position in the file, the line (CSV) 1-based.
 pub(crate) fn feature_label(index: usize, line: Option<u64>, id: Option<&str>) -> String {
@@ -327,7 +330,12 @@ impl fmt::Display for FileReport {
             if self.gates_unmatched.is_empty() {
                 writeln!(f)?;
             } else {
-                writeln!(f, "; no such school: {}", self.gates_unmatched.join(", "))?;
+                let shown = &self.gates_unmatched[..self.gates_unmatched.len().min(SHOWN_IDS)];
+                write!(f, "; no such school: {}", shown.join(", "))?;
+                match self.gates_unmatched.len() - shown.len() {
+                    0 => writeln!(f)?,
+                    more => writeln!(f, " … and {more} more")?,
+                }
             }
         } else if self.gates > 0 {
             writeln!(f, "  gates      {}", self.gates)?;
@@ -486,10 +494,9 @@ pub fn load_all(
         files.push(report);
     }
     for (file, gates) in gate_files {
-        let named: Vec<String> = gates.iter().map(|(s, _)| s.clone()).collect();
-        let unmatched = build::attach_gates(&mut ds.schools, gates);
+        let (attached, unmatched) = build::attach_gates(&mut ds.schools, gates);
         let report = &mut files[file];
-        report.gates_attached = named.iter().filter(|s| !unmatched.contains(s)).count();
+        report.gates_attached = attached;
         report.gates_unmatched = unmatched;
     }
     let report = LoadReport {
@@ -515,6 +522,35 @@ mod tests {
         assert_eq!(
             feature_label(10, Some(12), Some("V4")),
             "#10 (line 12, id V4)"
+        );
+    }
+
+    /// The printed report names the first ten unknown schools of a gates file and counts the rest.
+    #[test]
+    fn unmatched_gates_are_named_up_to_ten() {
+        let mut r = FileReport::new(
+            Path::new("gates.geojson"),
+            Format::GeoJson,
+            "gates",
+            "EPSG:4326".into(),
+            None,
+        );
+        r.gates = 30;
+        r.gates_attached = 12;
+        r.gates_unmatched = (1..=10).map(|i| format!("S{i}")).collect();
+        let ten = r.to_string();
+        assert!(
+            ten.contains("  gates      30 read, 12 attached; no such school: S1, S2, S3, S4, S5, S6, S7, S8, S9, S10\n"),
+            "{ten}"
+        );
+        r.gates_unmatched
+            .extend(["S11".to_string(), "S12".to_string()]);
+        let twelve = r.to_string();
+        assert!(
+            twelve.contains(
+                "; no such school: S1, S2, S3, S4, S5, S6, S7, S8, S9, S10 … and 2 more\n"
+            ),
+            "{twelve}"
         );
     }
 

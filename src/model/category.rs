@@ -84,10 +84,15 @@ impl FromStr for Category {
     type Err = UnknownName;
     /// Accepts the machine name (`internet_cafe`, `ktv` …), case-insensitively, with `-` for `_`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let norm = s.trim().to_ascii_lowercase().replace('-', "_");
+        // Compared byte by byte as normalised (ASCII lower case, `-` as `_`): no copy of the text.
+        let t = s.trim().as_bytes();
+        let norm = |b: &u8| match b {
+            b'-' => b'_',
+            b => b.to_ascii_lowercase(),
+        };
         Category::ALL
             .into_iter()
-            .find(|c| c.as_str() == norm)
+            .find(|c| c.as_str().len() == t.len() && c.as_str().bytes().eq(t.iter().map(norm)))
             .ok_or_else(|| UnknownName {
                 what: "category",
                 name: s.to_string(),
@@ -106,6 +111,13 @@ mod tests {
             assert_eq!(c.as_str().parse::<Category>().unwrap(), c);
         }
         assert_eq!("Game-Hall".parse::<Category>().unwrap(), Category::GameHall);
+        assert_eq!(
+            " Internet-CAFE\t".parse::<Category>().unwrap(),
+            Category::InternetCafe
+        );
+        for wrong in ["ktv_", "kt", "internet cafe", "ｋｔｖ", ""] {
+            assert!(wrong.parse::<Category>().is_err(), "{wrong:?}");
+        }
         let err = "casino_hall".parse::<Category>().unwrap_err();
         assert_eq!(err.name, "casino_hall");
         assert!(err.to_string().contains("internet_cafe, ktv"));
