@@ -344,10 +344,9 @@ pub fn scan(ds: &Dataset, index: &Index, rules: &RuleSet) -> Vec<Finding> {
     for (pos, &si) in order.iter().enumerate() {
         visit_of[si as usize] = pos as u32;
     }
-    let total = per_visit.iter().map(Vec::len).sum();
-    let mut all = Vec::with_capacity(total);
-    for &pos in &visit_of {
-        all.extend_from_slice(&per_visit[pos as usize]);
-    }
-    all
+    let parts: Vec<&[Finding]> = visit_of
+        .iter()
+        .map(|&pos| per_visit[pos as usize].as_slice())
+        .collect();
+    crate::mem::concat_in_parallel(&parts)
 }

@@ -309,7 +309,7 @@ impl<'o, T: Send + Identified> Builder<'o, T> {
         for (_, label, bad) in rejected {
             reject(&self.path, opts.skip_invalid, &mut self.skipped, label, bad)?;
         }
-        append_in_parallel(&mut self.out, kept);
+        crate::mem::append_in_parallel(&mut self.out, kept);
         // What is left of the features (names, values not taken, geometries) is freed on every thread.
         features.par_iter_mut().with_min_len(1024).for_each(|f| {
             f.props = Vec::new();
@@ -338,22 +338,6 @@ impl<'o, T: Send + Identified> Builder<'o, T> {
 
 /// How many features ahead the duplicate-id check asks for its table's memory.
 const PREFETCH_IDS: usize = 8;
-
-/// Moves `items` to the end of `out`, on every thread.
-fn append_in_parallel<T: Send>(out: &mut Vec<T>, items: Vec<T>) {
-    let (len, n) = (out.len(), items.len());
-    out.reserve(n);
-    out.spare_capacity_mut()[..n]
-        .par_iter_mut()
-        .zip(items.into_par_iter())
-        .with_min_len(1024)
-        .for_each(|(slot, item)| {
-            slot.write(item);
-        });
-    // SAFETY: the `n` slots after the first `len` were each written just above (`write` cannot fail, and
-    // `zip` pairs every item with one slot).
-    unsafe { out.set_len(len + n) };
-}
 
 /// Runs `make` over every feature of `raw` (see [`Builder`]).
 fn each<T: Send + Identified>(

@@ -22,9 +22,10 @@ pub struct PreparedArea {
     frame_box: [f64; 4],
 }
 
-/// Areas with at most this many edges are measured by [`PreparedArea::to_point_within`] with the squared
-/// distances on the stack; larger ones take the general path.
-const STACK_EDGES: usize = 64;
+/// Areas with at most this many edges are measured by [`PreparedArea::to_point_within`] in two passes
+/// over the edges (the nearest, then the edges near it again); larger ones take the one-pass general
+/// path.
+const TWO_PASS_EDGES: usize = 64;
 
 /// A ring edge `a → a + d` with 1/|d|² and dx/dy precomputed (no division in the hot loop).
 #[derive(Debug, Clone, Copy)]
@@ -210,11 +211,11 @@ impl PreparedArea {
 
     /// Distance from the area to a point when it may be within `limit_m`; `None` when it is certainly
     /// farther. Equal to [`Self::to_point`] whenever it returns a value (the scan's hot path: a box test
-    /// first, then one pass over the edges with the squared distances kept on the stack, and only the
-    /// edges within the frame's error bound of the nearest re-measured).
+    /// first, then one pass over the edges for the nearest chord, and a second re-measuring only the edges
+    /// within the frame's error bound of it).
     pub fn to_point_within(&self, p: LonLat, limit_m: f64) -> Option<Measured> {
         let n = self.edges.len();
-        if n > STACK_EDGES {
+        if n > TWO_PASS_EDGES {
             let m = self.to_point(p, limit_m + 1.0);
             return (m.metres <= limit_m).then_some(m);
         }
@@ -231,20 +232,23 @@ impl PreparedArea {
         if bx * bx + by * by > bound2 {
             return None;
         }
-        let mut d2s = [0.0f64; STACK_EDGES];
-        let mut best = f64::INFINITY;
-        let mut inside = false;
-        for (e, slot) in self.edges.iter().zip(d2s.iter_mut()) {
+        // The squared frame distance to an edge's chord and the foot's parameter on it (the same bits
+        // in both passes below).
+        let foot = |e: &Edge| {
             let (a, d) = (e.a, e.d);
             let (rx, ry) = (q[0] - a[0], q[1] - a[1]);
-            if (a[1] > q[1]) != (a[1] + d[1] > q[1]) && rx < (q[1] - a[1]) * e.dx_per_dy {
-                inside = !inside;
-            }
             let t = ((rx * d[0] + ry * d[1]) * e.inv_len2).clamp(0.0, 1.0);
             let (ex, ey) = (rx - t * d[0], ry - t * d[1]);
-            let d2 = ex * ex + ey * ey;
-            *slot = d2;
-            best = best.min(d2);
+            (ex * ex + ey * ey, t)
+        };
+        let mut best = f64::INFINITY;
+        let mut inside = false;
+        for e in &self.edges {
+            let (a, d) = (e.a, e.d);
+            if (a[1] > q[1]) != (a[1] + d[1] > q[1]) && q[0] - a[0] < (q[1] - a[1]) * e.dx_per_dy {
+                inside = !inside;
+            }
+            best = best.min(foot(e).0);
         }
         if inside {
             return Some(Measured::touching(p));
@@ -254,12 +258,12 @@ impl PreparedArea {
         }
         let keep = best * (1.0 + eps) * (1.0 + eps) + 1e-6;
         let mut out: Option<Measured> = None;
-        for (e, &d2) in self.edges.iter().zip(&d2s[..n]) {
+        for e in &self.edges {
+            let (d2, t) = foot(e);
             if d2 > keep {
                 continue;
             }
             let (a, d) = (e.a, e.d);
-            let t = (((q[0] - a[0]) * d[0] + (q[1] - a[1]) * d[1]) * e.inv_len2).clamp(0.0, 1.0);
             let foot = Foot {
                 a,
                 b: [a[0] + d[0], a[1] + d[1]],
