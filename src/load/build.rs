@@ -29,7 +29,7 @@ use super::fields::Field;
 pub(crate) use super::ids::Identified;
 use super::ids::{hash_id, SeenIds};
 use super::report::{feature_label, reject, Bad};
-use super::{LayerKind, LoadError, LoadOptions, RawFeature, RawLayer, Skipped};
+use super::{Key, LayerKind, LoadError, LoadOptions, RawFeature, RawLayer, Skipped};
 use crate::model::{
     Category, Footprint, Gate, School, SchoolKind, Site, Venue, WaterBody, WaterGeom, WaterKind,
 };
@@ -51,7 +51,14 @@ const _: () = {
 /// a few, so the field map (case folding over every recognised name) runs once per list, not per feature.
 #[derive(Default)]
 struct FieldCache {
-    entries: Vec<(Vec<String>, Resolved)>,
+    entries: Vec<(Vec<Key>, Resolved)>,
+}
+
+/// Two attribute names equal? Names shared by features (see `keys`) are usually the very same text:
+/// then no byte is compared.
+#[inline]
+fn same_name(a: &str, b: &str) -> bool {
+    (a.len() == b.len() && std::ptr::eq(a.as_ptr(), b.as_ptr())) || a == b
 }
 
 impl FieldCache {
@@ -59,11 +66,10 @@ impl FieldCache {
 
     fn resolve(&mut self, feature: &RawFeature, opts: &LoadOptions, layer: LayerKind) -> Resolved {
         let keys = || feature.props.iter().map(|(k, _)| k.as_ref());
-        if let Some((_, r)) = self
-            .entries
-            .iter()
-            .find(|(names, _)| names.iter().map(String::as_str).eq(keys()))
-        {
+        if let Some((_, r)) = self.entries.iter().find(|(names, _)| {
+            names.len() == feature.props.len()
+                && names.iter().zip(keys()).all(|(a, b)| same_name(a, b))
+        }) {
             return *r;
         }
         let mut r: Resolved = [None; Field::ALL.len()];
@@ -77,7 +83,8 @@ impl FieldCache {
         if self.entries.len() == Self::MAX {
             self.entries.clear();
         }
-        self.entries.push((keys().map(str::to_string).collect(), r));
+        self.entries
+            .push((feature.props.iter().map(|(k, _)| k.clone()).collect(), r));
         r
     }
 }
