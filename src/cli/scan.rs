@@ -60,8 +60,9 @@ pub fn run(args: ScanArgs) -> Result<(), Failure> {
     let csv = Staged::create(&args.out, "findings.csv").map_err(Failure::internal)?;
     let json = Staged::create(&args.out, "summary.json").map_err(Failure::internal)?;
     // Both findings files in one pass (each finding looked up once), the summary alongside; each file
-    // is written beside its final name and renamed over it only when all three are complete, so a
-    // failed write leaves the previous scan's files whole.
+    // is written beside its final name and renamed over it only when all three are written, so a scan
+    // that fails before then (input, a write, a full disk) leaves the previous scan's files whole. The
+    // renames themselves can hardly fail in one directory; if one did, the summary is not replaced.
     let write = || -> anyhow::Result<Summary> {
         let (written, summary) = rayon::join(
             || -> anyhow::Result<()> {
@@ -88,12 +89,11 @@ pub fn run(args: ScanArgs) -> Result<(), Failure> {
             .map_err(std::io::Error::from)
             .and_then(|()| w.flush())
             .with_context(|| json.partial.display().to_string())?;
-        // The previous files' pages are freed as they are replaced: both findings files at once.
-        let (a, (b, c)) = rayon::join(
-            || geo.commit(),
-            || rayon::join(|| csv.commit(), || json.commit()),
-        );
-        a.and(b).and(c)?;
+        // The previous files' pages are freed as they are replaced: both findings files at once, then
+        // the summary.
+        let (a, b) = rayon::join(|| geo.commit(), || csv.commit());
+        a.and(b)?;
+        json.commit()?;
         Ok(summary)
     };
     let summary = write().map_err(Failure::internal)?;
