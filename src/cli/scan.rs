@@ -89,14 +89,15 @@ pub fn run(args: ScanArgs) -> Result<(), Failure> {
             .map_err(std::io::Error::from)
             .and_then(|()| w.flush())
             .with_context(|| json.partial.display().to_string())?;
-        // The previous files' pages are freed as they are replaced: both findings files at once, then
-        // the summary.
-        let (a, b) = rayon::join(|| geo.commit(), || csv.commit());
-        a.and(b)?;
-        json.commit()?;
         Ok(summary)
     };
     let summary = write().map_err(Failure::internal)?;
+    // The previous files' pages are freed as they are replaced: both findings files at once, then the
+    // summary.
+    let (a, b) = rayon::join(move || geo.commit(), move || csv.commit());
+    a.and(b)
+        .and_then(|()| json.commit())
+        .map_err(Failure::internal)?;
     let t_write = t3.elapsed();
     let recorded = match &args.ledger {
         Some(path) => {
@@ -145,7 +146,7 @@ struct Staged {
     file: File,
     partial: PathBuf,
     path: PathBuf,
-    committed: std::sync::atomic::AtomicBool,
+    committed: bool,
 }
 
 impl Staged {
@@ -157,11 +158,11 @@ impl Staged {
             file,
             partial,
             path,
-            committed: false.into(),
+            committed: false,
         })
     }
 
-    fn commit(&self) -> anyhow::Result<()> {
+    fn commit(mut self) -> anyhow::Result<()> {
         std::fs::rename(&self.partial, &self.path).with_context(|| {
             format!(
                 "cannot replace {} with {}",
@@ -169,15 +170,14 @@ impl Staged {
                 self.partial.display()
             )
         })?;
-        self.committed
-            .store(true, std::sync::atomic::Ordering::Relaxed);
+        self.committed = true;
         Ok(())
     }
 }
 
 impl Drop for Staged {
     fn drop(&mut self) {
-        if !*self.committed.get_mut() {
+        if !self.committed {
             let _ = std::fs::remove_file(&self.partial);
         }
     }

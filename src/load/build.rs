@@ -291,23 +291,21 @@ impl<'o, T: Send + Identified> Builder<'o, T> {
             } else {
                 None
             };
-            let fault = match (key, first, result) {
-                (Some(key), Some(first), result) => {
-                    let id = match &result {
-                        Ok(item) => item.id().to_string(),
-                        Err((_, id)) => id.clone(),
-                    };
+            let fault = match (key, first) {
+                (Some(key), Some(first)) => {
                     let bad = Bad::new(
                         key,
                         format!("duplicate id '{id}' (feature #{first} has it too)"),
                     );
-                    (bad, id)
+                    (bad, id.to_string())
                 }
-                (_, _, Ok(item)) => {
-                    kept.push(item);
-                    continue;
-                }
-                (_, _, Err(fault)) => fault,
+                _ => match result {
+                    Ok(item) => {
+                        kept.push(item);
+                        continue;
+                    }
+                    Err(fault) => fault,
+                },
             };
             let (bad, id) = fault;
             let label = feature_label(feature.index, None, key.map(|_| id.as_str()));

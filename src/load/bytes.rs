@@ -42,6 +42,18 @@ pub(crate) fn quote_or_backslash(b: &[u8], mut i: usize) -> Option<usize> {
         .map(|k| i + k)
 }
 
+/// `b[i]` is `"`: the position just past the closing quote (escapes skipped, not checked).
+pub(crate) fn string_end(b: &[u8], mut i: usize) -> Option<usize> {
+    i += 1;
+    loop {
+        i = quote_or_backslash(b, i)?;
+        match b[i] {
+            b'"' => return Some(i + 1),
+            _ => i += 2,
+        }
+    }
+}
+
 /// The position of the first `"`, `\` or byte below 0x20 at or after `i`, if any.
 #[inline]
 pub(crate) fn string_special(b: &[u8], mut i: usize) -> Option<usize> {

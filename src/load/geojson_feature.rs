@@ -123,7 +123,7 @@ impl<'a> Parser<'a> {
             return None;
         }
         let start = self.i + 1;
-        let mut j = super::bytes::string_special(self.b(), start)?;
+        let j = super::bytes::string_special(self.b(), start)?;
         match self.b()[j] {
             b'"' => {
                 let s = self.s.get(start..j)?;
@@ -134,18 +134,10 @@ impl<'a> Parser<'a> {
             _ => return None,
         }
         // Escapes: find the end, let serde_json decode (and judge) the whole string.
-        while j < self.b().len() {
-            match self.b()[j] {
-                b'"' => {
-                    let s: String = serde_json::from_slice(&self.b()[self.i..=j]).ok()?;
-                    self.i = j + 1;
-                    return Some(Cow::Owned(s));
-                }
-                b'\\' => j += 2,
-                _ => j += 1,
-            }
-        }
-        None
+        let end = super::bytes::string_end(self.b(), self.i)?;
+        let s: String = serde_json::from_slice(&self.b()[self.i..end]).ok()?;
+        self.i = end;
+        Some(Cow::Owned(s))
     }
 
     /// A JSON number, strictly by the grammar. Integers and decimals of at most 15 significant digits are

@@ -116,10 +116,8 @@ impl HashSlots {
         }
     }
 
+    /// Moves the entries into a table of `capacity` slots (a power of two, larger than now).
     fn rebuild(&mut self, capacity: usize) {
-        if capacity <= self.slots.len() {
-            return;
-        }
         let empty = Slot {
             hash: 0,
             item: EMPTY,

@@ -9,6 +9,8 @@
 //! elements are themselves found on every thread, in pieces whose starts are guessed and then confirmed
 //! (see [`split_in_parallel`]).
 
+use super::bytes::string_end;
+
 /// The `features` array's span (from `[` to just past `]`) and each element's span.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Split {
@@ -23,25 +25,13 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// `b[i]` is `"`: the position just past the closing quote.
-fn skip_string(b: &[u8], mut i: usize) -> Option<usize> {
-    i += 1;
-    loop {
-        i = super::bytes::quote_or_backslash(b, i)?;
-        match b[i] {
-            b'"' => return Some(i + 1),
-            _ => i += 2,
-        }
-    }
-}
-
 /// `b[i]` is `[` or `{`: the position just past the matching bracket.
 fn skip_container(b: &[u8], mut i: usize) -> Option<usize> {
     let mut depth = 0usize;
     while i < b.len() {
         match b[i] {
             b'"' => {
-                i = skip_string(b, i)?;
+                i = string_end(b, i)?;
                 continue;
             }
             b'[' | b'{' => depth += 1,
@@ -61,7 +51,7 @@ fn skip_container(b: &[u8], mut i: usize) -> Option<usize> {
 /// Any value starting at `b[i]`: the position just past it.
 fn skip_value(b: &[u8], i: usize) -> Option<usize> {
     match *b.get(i)? {
-        b'"' => skip_string(b, i),
+        b'"' => string_end(b, i),
         b'[' | b'{' => skip_container(b, i),
         _ => {
             let mut j = i;
@@ -225,7 +215,7 @@ pub(crate) fn split_features(b: &[u8]) -> Option<Split> {
                     return None;
                 }
                 let key_start = i + 1;
-                i = skip_string(b, i)?;
+                i = string_end(b, i)?;
                 let key = &b[key_start..i - 1];
                 if key.contains(&b'\\') {
                     // An escaped key may spell `features`: the parser decides.

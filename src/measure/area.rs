@@ -234,7 +234,7 @@ impl PreparedArea {
         }
         // The squared frame distance to an edge's chord and the foot's parameter on it (the same bits
         // in both passes below).
-        let foot = |e: &Edge| {
+        let chord = |e: &Edge| {
             let (a, d) = (e.a, e.d);
             let (rx, ry) = (q[0] - a[0], q[1] - a[1]);
             let t = ((rx * d[0] + ry * d[1]) * e.inv_len2).clamp(0.0, 1.0);
@@ -248,7 +248,7 @@ impl PreparedArea {
             if (a[1] > q[1]) != (a[1] + d[1] > q[1]) && q[0] - a[0] < (q[1] - a[1]) * e.dx_per_dy {
                 inside = !inside;
             }
-            best = best.min(foot(e).0);
+            best = best.min(chord(e).0);
         }
         if inside {
             return Some(Measured::touching(p));
@@ -259,7 +259,7 @@ impl PreparedArea {
         let keep = best * (1.0 + eps) * (1.0 + eps) + 1e-6;
         let mut out: Option<Measured> = None;
         for e in &self.edges {
-            let (d2, t) = foot(e);
+            let (d2, t) = chord(e);
             if d2 > keep {
                 continue;
             }
