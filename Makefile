@@ -24,6 +24,8 @@ scan: setup
 
 # Every test: formatting, lints, unit, integration and doc tests, then the web page's unit and
 # headless-browser tests (web/build.sh and web/test/setup.sh install npm packages and Chromium when missing).
+# Incremental build state is of no use to a one-off run and takes gigabytes of disk.
+test: export CARGO_INCREMENTAL = 0
 test: setup
 	cargo fmt --check
 	cargo clippy --all-targets --quiet -- -D warnings
