@@ -8,7 +8,7 @@ use rayon::prelude::*;
 use rstar::AABB;
 
 use crate::index::{expand_by_metres, Index, PreparedSchool};
-use crate::measure::{point_to_paths, point_to_point, LonLat, Measured};
+use crate::measure::{point_to_paths, point_to_point, LonLat, Measured, PointBatch};
 use crate::model::{Category, Dataset, School};
 use crate::rules::{Method, Rule, RuleSet};
 
@@ -129,16 +129,18 @@ fn measure_footprint(
 }
 
 /// Like [`measure_point`], but `None` as soon as the distance is certainly beyond `limit_m` (the scan's
-/// filter for door points).
+/// filter for door points). `area` is the area's answer when it was measured for many points at once
+/// ([`crate::measure::PreparedArea::to_points_within`] with the same limit).
 fn measure_point_within(
     ps: &PreparedSchool,
     p: LonLat,
     method: Method,
     limit_m: f64,
+    area: Option<Option<Measured>>,
 ) -> Option<(Measured, Method)> {
     let (from, used) = from_for(ps, method);
     let m = match from {
-        From::Area(a) => a.to_point_within(p, limit_m)?,
+        From::Area(a) => area.unwrap_or_else(|| a.to_point_within(p, limit_m))?,
         From::Points(pts) => pts
             .iter()
             .map(|&g| point_to_point(g, p))
@@ -146,6 +148,11 @@ fn measure_point_within(
             .filter(|m| m.metres <= limit_m)?,
     };
     Some((m, used))
+}
+
+/// Does a rule measured by `method` measure from the school's area?
+fn measures_area(ps: &PreparedSchool, method: Method) -> bool {
+    matches!(from_for(ps, method).0, From::Area(_))
 }
 
 /// The order of findings within a school: venues before water, then distance, feature and rule, packed
@@ -188,7 +195,15 @@ impl<T: Copy> PerMethod<T> {
 #[derive(Default)]
 struct Scratch {
     found: Vec<Finding>,
-    keys: Vec<(u128, u32)>,
+    /// [`sort_order`]'s buckets and result.
+    counts: Vec<u32>,
+    order: Vec<u32>,
+    /// The door points found in the school's box with at least one applicable rule, their venues and
+    /// categories, and (when the school's area measures them) their distances from it.
+    points: Vec<LonLat>,
+    venues: Vec<(u32, Category)>,
+    from_area: Vec<Option<Measured>>,
+    batch: PointBatch,
 }
 
 /// One school's findings, in their final order.
@@ -226,21 +241,54 @@ fn scan_school(
                 });
             }
         };
+        scratch.points.clear();
+        scratch.venues.clear();
         index.venue_points.for_each_in(&env, |v| {
-            let applicable = table[v.category as usize];
-            if applicable.is_empty() {
-                return;
-            }
-            let p = (v.lon, v.lat);
-            let mut cache = PerMethod::new();
-            for &ri in applicable {
-                let rule = &rules.rules[ri as usize];
-                let measured = cache.get(rule, |method| measure_point_within(ps, p, method, vmax));
-                if let Some(mu) = measured {
-                    push(v.venue, ri, rule, mu);
-                }
+            if !table[v.category as usize].is_empty() {
+                scratch.points.push((v.lon, v.lat));
+                scratch.venues.push((v.venue, v.category));
             }
         });
+        // The area's distances to every door point at once, when some rule measures from it.
+        let rule_ids = || table.iter().flat_map(|r| r.iter());
+        let from_area = |ri: &u16| measures_area(ps, rules.rules[*ri as usize].measures());
+        let batched = match &ps.area {
+            Some(a) if rule_ids().any(from_area) => {
+                a.to_points_within(
+                    &scratch.points,
+                    vmax,
+                    &mut scratch.batch,
+                    &mut scratch.from_area,
+                );
+                true
+            }
+            _ => false,
+        };
+        let points = scratch.points.iter().zip(&scratch.venues);
+        if batched && rule_ids().all(from_area) {
+            // Every rule measures from the area: its answer is the measurement.
+            for ((_, &(vi, category)), m) in points.zip(&scratch.from_area) {
+                if let Some(m) = *m {
+                    for &ri in table[category as usize] {
+                        push(vi, ri, &rules.rules[ri as usize], (m, Method::Boundary));
+                    }
+                }
+            }
+        } else {
+            for (k, (&p, &(vi, category))) in points.enumerate() {
+                let area = batched.then(|| scratch.from_area[k]);
+                let mut cache = PerMethod::new();
+                for &ri in table[category as usize] {
+                    let rule = &rules.rules[ri as usize];
+                    let measured = cache.get(rule, |method| {
+                        measure_point_within(ps, p, method, vmax, area)
+                    });
+                    if let Some(mu) = measured {
+                        push(vi, ri, rule, mu);
+                    }
+                }
+            }
+        }
         for e in index.venue_areas.locate_in_envelope_intersecting(&env) {
             let fi = e.data as usize;
             let (vi, category) = (index.footprints[fi].venue, index.footprints[fi].category);
@@ -313,19 +361,54 @@ fn scan_school(
             }
         }
     }
-    // (feature, rule) is unique within a school, so an unstable sort is deterministic. Sorting (key,
-    // position) pairs and then moving each finding once is cheaper than sorting the findings.
-    let found = &scratch.found;
-    let keys = &mut scratch.keys;
-    keys.clear();
-    keys.extend(
-        found
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (order_key(f), i as u32)),
+    sort_order(
+        &scratch.found,
+        vmax.max(wmax) + 1.0,
+        &mut scratch.counts,
+        &mut scratch.order,
     );
-    keys.sort_unstable();
-    keys.iter().map(|&(_, i)| found[i as usize]).collect()
+    let found = &scratch.found;
+    scratch.order.iter().map(|&i| found[i as usize]).collect()
+}
+
+/// The most distance buckets per feature type of [`sort_order`]'s counting sort.
+const MAX_BUCKETS: usize = 256;
+
+/// The positions of `found` in [`order_key`] order. A counting sort by feature type and distance bucket
+/// (`metres / range` in as many buckets as findings, up to [`MAX_BUCKETS`]: monotone in the distance;
+/// distances beyond `range` share the last), then each bucket holding more than one finding sorted by the
+/// whole key. (`feature`, `rule`) is unique within a school, so the order is fully determined.
+fn sort_order(found: &[Finding], range: f64, counts: &mut Vec<u32>, order: &mut Vec<u32>) {
+    let buckets = found.len().next_power_of_two().clamp(8, MAX_BUCKETS);
+    let scale = buckets as f64 / range;
+    let slot = |f: &Finding| {
+        let b = ((f.measured.metres.max(0.0) * scale) as usize).min(buckets - 1);
+        b + f.feature_type as usize * buckets
+    };
+    counts.clear();
+    counts.resize(2 * buckets + 1, 0);
+    for f in found {
+        counts[slot(f) + 1] += 1;
+    }
+    for i in 1..counts.len() {
+        counts[i] += counts[i - 1];
+    }
+    // Placing each finding at its bucket's next free position leaves counts[b] at the end of bucket b.
+    order.clear();
+    order.resize(found.len(), 0);
+    for (i, f) in found.iter().enumerate() {
+        let c = &mut counts[slot(f)];
+        order[*c as usize] = i as u32;
+        *c += 1;
+    }
+    let mut start = 0;
+    for &end in &counts[..2 * buckets] {
+        let end = end as usize;
+        if end - start > 1 {
+            order[start..end].sort_unstable_by_key(|&i| order_key(&found[i as usize]));
+        }
+        start = end;
+    }
 }
 
 /// Scans every school. The index must have been built from the same dataset.
@@ -349,4 +432,58 @@ pub fn scan(ds: &Dataset, index: &Index, rules: &RuleSet) -> Vec<Finding> {
         .map(|&pos| per_visit[pos as usize].as_slice())
         .collect();
     crate::mem::concat_in_parallel(&parts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gen::rng::Rng;
+
+    /// The counting sort gives the order of a plain sort by the whole key: findings of both types,
+    /// many at 0 m (inside the campus), repeated distances, several rules per feature, distances beyond
+    /// the range (they share the last bucket), and from none to more findings than there are buckets.
+    #[test]
+    fn sort_order_equals_sorting_by_key() {
+        let mut rng = Rng::new(7);
+        let (mut counts, mut order) = (Vec::new(), Vec::new());
+        for case in 0..300 {
+            let n = rng.int(0, 700);
+            let repeated = [0.0, 12.5, 199.99, 200.0];
+            let found: Vec<Finding> = (0..n)
+                .map(|i| {
+                    let metres = match rng.below(4) {
+                        0 => repeated[rng.below(repeated.len())],
+                        1 => rng.range(0.0, 260.0),
+                        _ => rng.range(0.0, 200.0),
+                    };
+                    let at = (112.0, 33.0);
+                    Finding {
+                        school: 0,
+                        feature_type: if rng.below(5) == 0 {
+                            FeatureType::Water
+                        } else {
+                            FeatureType::Venue
+                        },
+                        // Two rules for some features: (feature, rule) stays unique.
+                        feature: (i / 2) as u32,
+                        rule: (i % 2) as u16,
+                        method: MethodUsed {
+                            rule: Method::Boundary,
+                            measured: Method::Boundary,
+                        },
+                        measured: Measured {
+                            metres,
+                            from: at,
+                            to: at,
+                        },
+                        approximate: false,
+                    }
+                })
+                .collect();
+            sort_order(&found, 201.0, &mut counts, &mut order);
+            let mut want: Vec<u32> = (0..n as u32).collect();
+            want.sort_by_key(|&i| order_key(&found[i as usize]));
+            assert_eq!(order, want, "case {case}");
+        }
+    }
 }

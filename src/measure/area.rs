@@ -3,41 +3,43 @@
 use geo_types::MultiPolygon;
 
 use super::segment::{nearest_on_segment, ray_crosses, segment_intersection};
-use super::{densify, onto_geodesic, Candidates, Foot, LonLat, Measured};
+use super::{densify, Bulge, Candidates, Foot, LonLat, Measured};
 use crate::geodesy::LocalFrame;
 
 /// A MultiPolygon (holes honoured) in a local frame centred on its bounding box, with edges densified.
 #[derive(Debug, Clone)]
 pub struct PreparedArea {
-    frame: LocalFrame,
+    pub(super) frame: LocalFrame,
     /// Every ring (exteriors and holes), closed, in frame metres.
     rings: Vec<Vec<[f64; 2]>>,
     /// Every edge of every ring, with what the point-distance loop needs precomputed.
-    edges: Vec<Edge>,
+    pub(super) edges: Vec<Edge>,
     /// Bounding box in degrees: [min_lon, min_lat, max_lon, max_lat].
     bbox: [f64; 4],
     /// Largest distance (m) of a vertex from the frame origin.
     radius_m: f64,
     /// The area's box in frame metres: [min_x, min_y, max_x, max_y].
-    frame_box: [f64; 4],
+    pub(super) frame_box: [f64; 4],
 }
 
 /// Areas with at most this many edges are measured by [`PreparedArea::to_point_within`] in two passes
 /// over the edges (the nearest, then the edges near it again); larger ones take the one-pass general
 /// path.
-const TWO_PASS_EDGES: usize = 64;
+pub(super) const TWO_PASS_EDGES: usize = 64;
 
 /// A ring edge `a → a + d` with 1/|d|² and dx/dy precomputed (no division in the hot loop).
 #[derive(Debug, Clone, Copy)]
-struct Edge {
-    a: [f64; 2],
-    d: [f64; 2],
-    inv_len2: f64,
-    dx_per_dy: f64,
+pub(super) struct Edge {
+    pub(super) a: [f64; 2],
+    pub(super) d: [f64; 2],
+    pub(super) inv_len2: f64,
+    pub(super) dx_per_dy: f64,
+    /// The chord-to-geodesic shift (`None` for a zero-length edge).
+    bulge: Option<Bulge>,
 }
 
 impl Edge {
-    fn new(a: [f64; 2], b: [f64; 2]) -> Self {
+    fn new(frame: &LocalFrame, a: [f64; 2], b: [f64; 2]) -> Self {
         let d = [b[0] - a[0], b[1] - a[1]];
         let len2 = d[0] * d[0] + d[1] * d[1];
         Edge {
@@ -45,7 +47,38 @@ impl Edge {
             d,
             inv_len2: if len2 > 0.0 { 1.0 / len2 } else { 0.0 },
             dx_per_dy: if d[1] != 0.0 { d[0] / d[1] } else { 0.0 },
+            // Of the chord as measurements see it: from `a` to `a + d` (not always `b` to the last bit).
+            bulge: Bulge::of_chord(frame, a, [a[0] + d[0], a[1] + d[1]]),
         }
+    }
+
+    /// The point at parameter `t` of the chord, on the geodesic: what [`super::onto_geodesic`] gives for it.
+    #[inline(always)]
+    pub(super) fn on_geodesic(&self, t: f64) -> [f64; 2] {
+        let (a, d) = (self.a, self.d);
+        let q = [a[0] + t * d[0], a[1] + t * d[1]];
+        match self.bulge {
+            Some(b) if t > 0.0 && t < 1.0 => b.shift(q, t),
+            _ => q,
+        }
+    }
+
+    /// Does the ray from `q` towards +x cross this edge (half-open in y)? Even–odd containment. (`&`
+    /// rather than `&&`: the same answer without a branch, so that loops over points vectorise.)
+    #[inline(always)]
+    pub(super) fn crossed_by(&self, q: [f64; 2]) -> bool {
+        let (a, d) = (self.a, self.d);
+        ((a[1] > q[1]) != (a[1] + d[1] > q[1])) & (q[0] - a[0] < (q[1] - a[1]) * self.dx_per_dy)
+    }
+
+    /// The squared frame distance from `q` to the edge's chord and the foot's parameter on it.
+    #[inline(always)]
+    pub(super) fn chord(&self, q: [f64; 2]) -> (f64, f64) {
+        let (a, d) = (self.a, self.d);
+        let (rx, ry) = (q[0] - a[0], q[1] - a[1]);
+        let t = ((rx * d[0] + ry * d[1]) * self.inv_len2).clamp(0.0, 1.0);
+        let (ex, ey) = (rx - t * d[0], ry - t * d[1]);
+        (ex * ex + ey * ey, t)
     }
 }
 
@@ -77,6 +110,12 @@ pub(crate) fn rings_contain(rings: &[Vec<[f64; 2]>], p: [f64; 2]) -> bool {
         }
     }
     inside
+}
+
+/// Squared frame distances up to this may belong to the nearest edge when the smallest is `best2`.
+#[inline(always)]
+pub(super) fn keep_within(best2: f64, eps: f64) -> f64 {
+    best2 * (1.0 + eps) * (1.0 + eps) + 1e-6
 }
 
 impl PreparedArea {
@@ -115,7 +154,7 @@ impl PreparedArea {
             .collect();
         let edges = rings
             .iter()
-            .flat_map(|r| r.windows(2).map(|w| Edge::new(w[0], w[1])))
+            .flat_map(|r| r.windows(2).map(|w| Edge::new(&frame, w[0], w[1])))
             .collect();
         let frame_box = rings.iter().flatten().fold(
             [
@@ -174,16 +213,12 @@ impl PreparedArea {
         let mut inside = false;
         let mut cands = Candidates::new(self.eps(reach_m));
         for e in &self.edges {
-            let (a, d) = (e.a, e.d);
-            let (rx, ry) = (q[0] - a[0], q[1] - a[1]);
-            // Even–odd crossing of the ray from q towards +x (half-open in y).
-            if (a[1] > q[1]) != (a[1] + d[1] > q[1]) && rx < (q[1] - a[1]) * e.dx_per_dy {
+            if e.crossed_by(q) {
                 inside = !inside;
             }
-            let t = ((rx * d[0] + ry * d[1]) * e.inv_len2).clamp(0.0, 1.0);
-            let (ex, ey) = (rx - t * d[0], ry - t * d[1]);
-            let d2 = ex * ex + ey * ey;
+            let (d2, t) = e.chord(q);
             if cands.wants(d2) {
+                let (a, d) = (e.a, e.d);
                 let b = [a[0] + d[0], a[1] + d[1]];
                 let n = [a[0] + t * d[0], a[1] + t * d[1]];
                 cands.offer(
@@ -214,41 +249,23 @@ impl PreparedArea {
     /// first, then one pass over the edges for the nearest chord, and a second re-measuring only the edges
     /// within the frame's error bound of it).
     pub fn to_point_within(&self, p: LonLat, limit_m: f64) -> Option<Measured> {
-        let n = self.edges.len();
-        if n > TWO_PASS_EDGES {
+        if self.edges.len() > TWO_PASS_EDGES {
             let m = self.to_point(p, limit_m + 1.0);
             return (m.metres <= limit_m).then_some(m);
         }
         let q = self.frame.to_local(p.0, p.1);
         let q = [q.0, q.1];
-        let eps = self.eps(limit_m + 1.0);
-        // Frame distances understate ground distances by at most the relative `eps`; the chord of an edge
-        // lies within a few millimetres of its geodesic (edges ≤ MAX_EDGE_M).
-        let bound = limit_m * (1.0 + eps) + 0.01;
-        let bound2 = bound * bound;
-        let b = &self.frame_box;
-        let bx = (b[0] - q[0]).max(q[0] - b[2]).max(0.0);
-        let by = (b[1] - q[1]).max(q[1] - b[3]).max(0.0);
-        if bx * bx + by * by > bound2 {
+        let (eps, bound2) = self.within_bounds(limit_m);
+        if self.box_excludes(q, bound2) {
             return None;
         }
-        // The squared frame distance to an edge's chord and the foot's parameter on it (the same bits
-        // in both passes below).
-        let chord = |e: &Edge| {
-            let (a, d) = (e.a, e.d);
-            let (rx, ry) = (q[0] - a[0], q[1] - a[1]);
-            let t = ((rx * d[0] + ry * d[1]) * e.inv_len2).clamp(0.0, 1.0);
-            let (ex, ey) = (rx - t * d[0], ry - t * d[1]);
-            (ex * ex + ey * ey, t)
-        };
         let mut best = f64::INFINITY;
         let mut inside = false;
         for e in &self.edges {
-            let (a, d) = (e.a, e.d);
-            if (a[1] > q[1]) != (a[1] + d[1] > q[1]) && q[0] - a[0] < (q[1] - a[1]) * e.dx_per_dy {
+            if e.crossed_by(q) {
                 inside = !inside;
             }
-            best = best.min(chord(e).0);
+            best = best.min(e.chord(q).0);
         }
         if inside {
             return Some(Measured::touching(p));
@@ -256,32 +273,52 @@ impl PreparedArea {
         if best > bound2 {
             return None;
         }
-        let keep = best * (1.0 + eps) * (1.0 + eps) + 1e-6;
+        let keep = keep_within(best, eps);
         let mut out: Option<Measured> = None;
         for e in &self.edges {
-            let (d2, t) = chord(e);
+            let (d2, t) = e.chord(q);
             if d2 > keep {
                 continue;
             }
-            let (a, d) = (e.a, e.d);
-            let foot = Foot {
-                a,
-                b: [a[0] + d[0], a[1] + d[1]],
-                t,
-                is_from: true,
-            };
-            let f = onto_geodesic(&self.frame, [a[0] + t * d[0], a[1] + t * d[1]], &foot);
-            let m = Measured {
-                metres: self.frame.distance_m(f, q),
-                from: self.frame.to_lon_lat(f[0], f[1]),
-                to: p,
-            };
+            let m = self.refine(e, t, q, p);
             out = Some(match out {
                 None => m,
                 Some(o) => o.min(m),
             });
         }
         out.filter(|m| m.metres <= limit_m)
+    }
+
+    /// The frame's relative error bound for [`Self::to_point_within`] and the squared frame distance
+    /// beyond which a point is certainly farther than `limit_m`. Frame distances understate ground
+    /// distances by at most the relative `eps`; the chord of an edge lies within a few millimetres of its
+    /// geodesic (edges ≤ MAX_EDGE_M).
+    #[inline]
+    pub(super) fn within_bounds(&self, limit_m: f64) -> (f64, f64) {
+        let eps = self.eps(limit_m + 1.0);
+        let bound = limit_m * (1.0 + eps) + 0.01;
+        (eps, bound * bound)
+    }
+
+    /// Is the frame point `q` farther than `sqrt(bound2)` from the area's box?
+    #[inline(always)]
+    pub(super) fn box_excludes(&self, q: [f64; 2], bound2: f64) -> bool {
+        let b = &self.frame_box;
+        let bx = (b[0] - q[0]).max(q[0] - b[2]).max(0.0);
+        let by = (b[1] - q[1]).max(q[1] - b[3]).max(0.0);
+        bx * bx + by * by > bound2
+    }
+
+    /// The exact measurement from edge `e` (its chord foot at `t`, moved onto the geodesic) to the point
+    /// `p` (`q` in the frame).
+    #[inline]
+    pub(super) fn refine(&self, e: &Edge, t: f64, q: [f64; 2], p: LonLat) -> Measured {
+        let f = e.on_geodesic(t);
+        Measured {
+            metres: self.frame.distance_m(f, q),
+            from: self.frame.to_lon_lat(f[0], f[1]),
+            to: p,
+        }
     }
 
     /// Distance from the area to a set of paths (rings of an area, or polylines), given in lon/lat.
