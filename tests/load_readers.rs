@@ -172,11 +172,11 @@ fn geojson_bare_array_of_features() {
     assert_eq!(
         f1.props,
         vec![
-            ("id".into(), "2".to_string()),
-            ("floors".into(), "2".to_string()),
-            ("open".into(), "true".to_string()),
-            ("名称".into(), "星际网络会所".to_string()),
-            ("场所类别".into(), "internet_cafe".to_string()),
+            ("id".into(), "2".into()),
+            ("floors".into(), "2".into()),
+            ("open".into(), "true".into()),
+            ("名称".into(), "星际网络会所".into()),
+            ("场所类别".into(), "internet_cafe".into()),
         ]
     );
     assert_eq!(raw.features[2].get("note"), None);
@@ -458,8 +458,8 @@ fn wkt_column_csv() {
     assert_eq!(
         raw.features[0].props,
         vec![
-            ("id".into(), "W1".to_string()),
-            ("name".into(), "东湾坑塘".to_string())
+            ("id".into(), "W1".into()),
+            ("name".into(), "东湾坑塘".into())
         ]
     );
     let (water, _) = build::water(&raw, &opts).unwrap();

@@ -116,7 +116,7 @@ impl Attrs<'_> {
         } else if shared || trimmed.len() != value.len() {
             Some(trimmed.to_string())
         } else {
-            Some(std::mem::take(value))
+            Some(std::mem::take(value).into_string())
         }
     }
 

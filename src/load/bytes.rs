@@ -71,6 +71,28 @@ pub(crate) fn string_special(b: &[u8], mut i: usize) -> Option<usize> {
         .map(|k| i + k)
 }
 
+/// The position of the first `"`, `[`, `]`, `{` or `}` at or after `i`, if any: what a scan of JSON
+/// outside strings stops at.
+#[inline]
+pub(crate) fn structural(b: &[u8], mut i: usize) -> Option<usize> {
+    while let Some(chunk) = b.get(i..i + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        let m = equal_bytes(word, b'"')
+            | equal_bytes(word, b'[')
+            | equal_bytes(word, b']')
+            | equal_bytes(word, b'{')
+            | equal_bytes(word, b'}');
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    b.get(i..)?
+        .iter()
+        .position(|&c| matches!(c, b'"' | b'[' | b']' | b'{' | b'}'))
+        .map(|k| i + k)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +120,10 @@ mod tests {
             0xff,
             0x5b,
             0x5d,
+            b'{',
+            b'}',
+            b'{' ^ 1,
+            b'}' ^ 1,
             0x22 ^ 1,
             0x5c ^ 1,
         ];
@@ -135,6 +161,11 @@ mod tests {
                 assert_eq!(
                     string_special(&b, i),
                     tail(&|c| c == b'"' || c == b'\\' || c < 0x20),
+                    "{b:?} from {i}"
+                );
+                assert_eq!(
+                    structural(&b, i),
+                    tail(&|c| matches!(c, b'"' | b'[' | b']' | b'{' | b'}')),
                     "{b:?} from {i}"
                 );
             }

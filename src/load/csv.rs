@@ -17,8 +17,8 @@ use super::encoding;
 use super::geom::{looks_projected, Pos, RawGeom};
 use super::keys::key;
 use super::report::{feature_label, reject, Bad};
-use super::Key;
 use super::{fields::Field, Format, Input, LoadError, LoadOptions, RawFeature, RawLayer};
+use super::{Key, Text};
 use crate::crs::{Crs, ToWgs84};
 
 /// Reads a CSV file.
@@ -122,7 +122,7 @@ struct Row {
     index: usize,
     line: u64,
     id: Option<String>,
-    props: Vec<(Key, String)>,
+    props: Vec<(Key, Text)>,
     geom: Result<RawGeom, Bad>,
 }
 
@@ -183,7 +183,7 @@ pub fn parse(bytes: &[u8], input: &Input, opts: &LoadOptions) -> Result<RawLayer
             .filter(|(c, _)| !matches!(locate, Locate::Wkt(w) if w == *c))
             .filter_map(|(c, h)| {
                 let v = super::trim::trim(cell(c));
-                (!v.is_empty()).then(|| (key(h), v.to_string()))
+                (!v.is_empty()).then(|| (key(h), Text::from(v)))
             })
             .collect();
         let geom = match locate {

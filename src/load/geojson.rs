@@ -21,9 +21,9 @@ use super::geom::{Pos, RawGeom};
 use super::keys::key;
 use super::mapped::FileBytes;
 use super::report::{feature_label, reject, Bad};
-use super::Key;
 use super::{fields::Field, Format, Input, LoadError, LoadOptions, RawFeature, RawLayer};
 use super::{geojson_feature, split};
+use super::{Key, Text};
 use crate::crs::{ConvertToWgs84, Crs, ToWgs84};
 
 /// Reads a GeoJSON file.
@@ -189,7 +189,7 @@ fn prop_text_owned(v: Value) -> Option<String> {
 }
 
 /// A Feature's attributes, its raw geometry and its `id` member (for messages).
-type FeatureParts = (Vec<(Key, String)>, RawGeom, Option<String>);
+type FeatureParts = (Vec<(Key, Text)>, RawGeom, Option<String>);
 
 /// One Feature as attributes and raw geometry; errors carry the field they concern, and give the value
 /// back so that the message can name the feature. Everything that can fail is checked before the
@@ -222,16 +222,16 @@ fn feature(v: Value) -> Result<FeatureParts, (Bad, Value)> {
         Err(bad) => return Err((bad, Value::Object(obj))),
     };
     let id = obj.remove("id").and_then(prop_text_owned);
-    let mut props: Vec<(Key, String)> = match obj.remove("properties") {
+    let mut props: Vec<(Key, Text)> = match obj.remove("properties") {
         Some(Value::Object(m)) => m
             .into_iter()
-            .filter_map(|(k, v)| prop_text_owned(v).map(|t| (key(&k), t)))
+            .filter_map(|(k, v)| prop_text_owned(v).map(|t| (key(&k), t.into())))
             .collect(),
         _ => Vec::new(),
     };
     if let Some(id) = &id {
         if !props.iter().any(|(k, _)| k == "id") {
-            props.insert(0, (key("id"), id.clone()));
+            props.insert(0, (key("id"), id.as_str().into()));
         }
     }
     Ok((props, geom, id))
@@ -253,7 +253,7 @@ fn label_id(v: &Value, input: &Input, opts: &LoadOptions) -> Option<String> {
 /// in messages (worked out only when a message may need it).
 struct Parsed {
     label_id: Option<String>,
-    result: Result<(Vec<(Key, String)>, RawGeom), Bad>,
+    result: Result<(Vec<(Key, Text)>, RawGeom), Bad>,
 }
 
 fn parse_feature(v: Value, input: &Input, opts: &LoadOptions) -> Parsed {
@@ -554,7 +554,10 @@ fn convert<C: ConvertToWgs84 + ?Sized>(
                 let label_id = item.label_id.or_else(|| {
                     let keys = props.iter().map(|(k, _)| k.as_ref());
                     let key = opts.fields.resolve(input.layer, Field::Id, keys)?;
-                    props.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+                    props
+                        .iter()
+                        .find(|(k, _)| k == key)
+                        .map(|(_, v)| v.to_string())
                 });
                 (Bad::new("geometry", e.to_string()), label_id)
             }

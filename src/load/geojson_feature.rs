@@ -15,10 +15,10 @@ use std::borrow::Cow;
 use super::geojson::prop_text;
 use super::geom::{Pos, RawGeom};
 use super::keys::key;
-use super::Key;
+use super::{Key, Text};
 
 /// A Feature's attributes (key order), raw geometry and `id` member as text.
-pub(crate) type Parts = (Vec<(Key, String)>, RawGeom, Option<String>);
+pub(crate) type Parts = (Vec<(Key, Text)>, RawGeom, Option<String>);
 
 /// Deeper values are left to `serde_json` (whose own recursion limit is 128).
 const MAX_DEPTH: usize = 100;
@@ -229,17 +229,17 @@ impl<'a> Parser<'a> {
 
     /// A value as attribute text: strings as they are, null and blank strings as nothing, anything
     /// else by the general path's rule.
-    fn text(&mut self) -> Option<Option<String>> {
+    fn text(&mut self) -> Option<Option<Text>> {
         match self.peek()? {
             b'"' => {
                 let s = self.string()?;
-                Some((!super::trim::trim(&s).is_empty()).then(|| s.into_owned()))
+                Some((!super::trim::trim(&s).is_empty()).then(|| Text::from(s)))
             }
             b'n' => self.literal(b"null").map(|()| None),
             _ => {
                 let raw = self.raw(1)?;
                 let v: serde_json::Value = serde_json::from_slice(raw).ok()?;
-                Some(prop_text(&v))
+                Some(prop_text(&v).map(Text::from))
             }
         }
     }
@@ -279,13 +279,13 @@ impl<'a> Parser<'a> {
                 props.insert(0, ("id".into(), id.clone()));
             }
         }
-        Some((props, geometry?, id))
+        Some((props, geometry?, id.map(Text::into_string)))
     }
 
     /// The `properties` object: non-empty attributes in key order; duplicates are left to the general
     /// path.
-    fn properties(&mut self) -> Option<Vec<(Key, String)>> {
-        let mut all: Vec<(Cow<'a, str>, Option<String>)> = Vec::with_capacity(12);
+    fn properties(&mut self) -> Option<Vec<(Key, Text)>> {
+        let mut all: Vec<(Cow<'a, str>, Option<Text>)> = Vec::with_capacity(12);
         self.members(|p, key| {
             all.push((key, p.text()?));
             Some(())

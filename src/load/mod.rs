@@ -122,13 +122,17 @@ pub struct LoadOptions {
 /// every feature that has it), else owned.
 pub type Key = std::borrow::Cow<'static, str>;
 
+/// An attribute's value: kept inline up to 24 bytes (most attribute values), so that reading a feature
+/// does not allocate once per attribute.
+pub type Text = compact_str::CompactString;
+
 /// A feature as read from a file: attributes as text, geometry in WGS84 lon/lat.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawFeature {
     /// 0-based position in the file.
     pub index: usize,
     /// Attribute name → value as text (empty/null attributes are left out).
-    pub props: Vec<(Key, String)>,
+    pub props: Vec<(Key, Text)>,
     pub geometry: Geometry<f64>,
 }
 

@@ -322,7 +322,7 @@ pub fn parse(
         let props = names
             .iter()
             .enumerate()
-            .filter_map(|(c, n)| table.value(index, c, enc).map(|v| (key(n), v)))
+            .filter_map(|(c, n)| table.value(index, c, enc).map(|v| (key(n), v.into())))
             .collect();
         features.push(RawFeature {
             index,

@@ -9,7 +9,7 @@
 //! elements are themselves found on every thread, in pieces whose starts are guessed and then confirmed
 //! (see [`split_in_parallel`]).
 
-use super::bytes::string_end;
+use super::bytes::{string_end, structural};
 
 /// The `features` array's span (from `[` to just past `]`) and each element's span.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,26 +26,127 @@ fn skip_ws(b: &[u8], mut i: usize) -> usize {
 }
 
 /// `b[i]` is `[` or `{`: the position just past the matching bracket.
-fn skip_container(b: &[u8], mut i: usize) -> Option<usize> {
+///
+/// Sixty-four bytes at a time: quotes, backslashes and brackets become bit masks, the running parity of
+/// the quotes marks the bytes inside strings, and only the brackets outside them are visited. A block
+/// with a backslash (an escape) hands the whole container to [`skip_container_bytes`].
+fn skip_container(b: &[u8], start: usize) -> Option<usize> {
     let mut depth = 0usize;
+    let mut i = start;
+    // All ones while inside a string at the end of the previous block.
+    let mut carry = 0u64;
     while i < b.len() {
+        let mut block = [b' '; 64];
+        let n = (b.len() - i).min(64);
+        block[..n].copy_from_slice(&b[i..i + n]);
+        let m = Masks::of(&block);
+        if m.backslash != 0 {
+            return skip_container_bytes(b, start);
+        }
+        let inside = prefix_xor(m.quote) ^ carry;
+        let mut brackets = (m.open | m.close) & !inside;
+        while brackets != 0 {
+            let k = brackets.trailing_zeros();
+            brackets &= brackets - 1;
+            if m.open >> k & 1 == 1 {
+                depth += 1;
+            } else {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(i + k as usize + 1);
+                }
+            }
+        }
+        carry = 0u64.wrapping_sub((inside >> 63) & 1);
+        i += 64;
+    }
+    None
+}
+
+/// Bit k of each mask: byte k of a 64-byte block is a quote, a backslash, an opening or a closing
+/// bracket.
+struct Masks {
+    quote: u64,
+    backslash: u64,
+    open: u64,
+    close: u64,
+}
+
+impl Masks {
+    #[cfg(target_arch = "x86_64")]
+    #[inline]
+    fn of(block: &[u8; 64]) -> Masks {
+        use std::arch::x86_64::*;
+        let mut m = Masks {
+            quote: 0,
+            backslash: 0,
+            open: 0,
+            close: 0,
+        };
+        for k in 0..4 {
+            // SAFETY: SSE2 is part of every x86_64 CPU, and the load reads bytes 16k..16k + 16 of the
+            // 64-byte block (an unaligned load).
+            unsafe {
+                let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast());
+                let eq = |c: u8| {
+                    _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8))) as u16 as u64
+                };
+                m.quote |= eq(b'"') << (16 * k);
+                m.backslash |= eq(b'\\') << (16 * k);
+                m.open |= (eq(b'{') | eq(b'[')) << (16 * k);
+                m.close |= (eq(b'}') | eq(b']')) << (16 * k);
+            }
+        }
+        m
+    }
+
+    #[cfg(not(target_arch = "x86_64"))]
+    fn of(block: &[u8; 64]) -> Masks {
+        let bits = |f: &dyn Fn(u8) -> bool| {
+            block
+                .iter()
+                .enumerate()
+                .fold(0u64, |m, (k, &c)| m | ((f(c) as u64) << k))
+        };
+        Masks {
+            quote: bits(&|c| c == b'"'),
+            backslash: bits(&|c| c == b'\\'),
+            open: bits(&|c| c == b'{' || c == b'['),
+            close: bits(&|c| c == b'}' || c == b']'),
+        }
+    }
+}
+
+/// Bit k of the result: the parity of bits 0..=k of `x`.
+#[inline]
+fn prefix_xor(mut x: u64) -> u64 {
+    for shift in [1, 2, 4, 8, 16, 32] {
+        x ^= x << shift;
+    }
+    x
+}
+
+/// [`skip_container`] for containers with escapes: string by string and bracket by bracket.
+fn skip_container_bytes(b: &[u8], mut i: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    loop {
+        // Only strings and brackets matter; the bytes between are passed over eight at a time.
+        i = structural(b, i)?;
         match b[i] {
             b'"' => {
                 i = string_end(b, i)?;
                 continue;
             }
             b'[' | b'{' => depth += 1,
-            b']' | b'}' => {
+            _ => {
                 depth = depth.checked_sub(1)?;
                 if depth == 0 {
                     return Some(i + 1);
                 }
             }
-            _ => {}
         }
         i += 1;
     }
-    None
 }
 
 /// Any value starting at `b[i]`: the position just past it.
@@ -381,6 +482,92 @@ mod tests {
             r#"{"features":[1,2],"featur\u0065s":[]}"#,
         ] {
             assert_eq!(split_features(b.as_bytes()), None, "{b}");
+        }
+    }
+
+    /// The container skip (eight bytes at a time between strings and brackets) ends where a byte-by-byte
+    /// walk ends, or fails where it fails: random bracket, quote, backslash, letter and multi-byte soup
+    /// starting with `{` or `[`, most of it unbalanced or unterminated.
+    #[test]
+    fn container_skip_equals_a_byte_walk() {
+        fn walk(b: &[u8], mut i: usize) -> Option<usize> {
+            let mut depth = 0usize;
+            while i < b.len() {
+                match b[i] {
+                    b'"' => {
+                        i += 1;
+                        loop {
+                            match *b.get(i)? {
+                                b'"' => break,
+                                b'\\' => i += 2,
+                                _ => i += 1,
+                            }
+                        }
+                    }
+                    b'[' | b'{' => depth += 1,
+                    b']' | b'}' => {
+                        depth = depth.checked_sub(1)?;
+                        if depth == 0 {
+                            return Some(i + 1);
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            None
+        }
+        let pool: &[u8] = b"{}[]\"\\\\a1 ,:\xe4\xb8\xad";
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let (mut ended, mut failed) = (0, 0);
+        for case in 0..20000 {
+            // Short and long (several 64-byte blocks); half of them without backslashes, so that the
+            // bit-mask path answers alone.
+            let len = 1 + (next() % if case % 2 == 0 { 60 } else { 300 }) as usize;
+            let letters = next() % 3;
+            let pool = if case % 4 < 2 { pool } else { &pool[..5] };
+            let mut b: Vec<u8> = (0..len)
+                .map(|_| {
+                    let r = next();
+                    if r % 4 < letters {
+                        b'a'
+                    } else {
+                        pool[(r >> 8) as usize % pool.len()]
+                    }
+                })
+                .collect();
+            b[0] = if next() % 2 == 0 { b'{' } else { b'[' };
+            let got = skip_container(&b, 0);
+            assert_eq!(got, walk(&b, 0), "{:?}", String::from_utf8_lossy(&b));
+            assert_eq!(skip_container_bytes(&b, 0), got);
+            if got.is_some() {
+                ended += 1;
+            } else {
+                failed += 1;
+            }
+        }
+        assert!(
+            ended > 1000 && failed > 1000,
+            "{ended} ended, {failed} failed"
+        );
+        // Features whose strings hold brackets and quotes across 64-byte blocks, with and without an
+        // escape, followed by more bytes.
+        for pad in 0..140 {
+            let name = format!("{}{{[名]}}{}", "x".repeat(pad), "y".repeat(140 - pad));
+            for escape in ["", "\\\"", "\\\\"] {
+                let f = format!(
+                    r#"{{"type":"Feature","properties":{{"name":"{name}{escape}","tags":[["a"],{{}}]}},"geometry":null}}"#
+                );
+                let b = format!("{f},\n{f}]");
+                assert_eq!(skip_container(b.as_bytes(), 0), Some(f.len()), "{f}");
+                assert_eq!(walk(b.as_bytes(), 0), Some(f.len()));
+            }
         }
     }
 }
