@@ -302,7 +302,7 @@ impl PreparedArea {
 
     /// Is the frame point `q` farther than `sqrt(bound2)` from the area's box?
     #[inline(always)]
-    pub(super) fn box_excludes(&self, q: [f64; 2], bound2: f64) -> bool {
+    fn box_excludes(&self, q: [f64; 2], bound2: f64) -> bool {
         let b = &self.frame_box;
         let bx = (b[0] - q[0]).max(q[0] - b[2]).max(0.0);
         let by = (b[1] - q[1]).max(q[1] - b[3]).max(0.0);

@@ -13,10 +13,9 @@ use super::{LonLat, Measured, PreparedArea};
 /// Column buffers reused from call to call (one per thread).
 #[derive(Debug, Default)]
 pub struct PointBatch {
-    /// Frame coordinates of the points that passed the box test, and their positions in the input.
+    /// Frame coordinates of the points.
     qx: Vec<f64>,
     qy: Vec<f64>,
-    at: Vec<u32>,
     /// Smallest squared chord distance so far.
     best: Vec<f64>,
     /// The second pass's bound from `best`.
@@ -104,18 +103,13 @@ impl PreparedArea {
         }
         let (eps, bound2) = self.within_bounds(limit_m);
         let b = batch;
+        // No box test first (the one-point path's early exit): a point beyond the bound from the box is
+        // beyond it from every edge, and the first pass finds that as well.
         b.qx.clear();
+        b.qx.extend(pts.iter().map(|p| self.frame.to_local(p.0, p.1).0));
         b.qy.clear();
-        b.at.clear();
-        for (i, &p) in pts.iter().enumerate() {
-            let (x, y) = self.frame.to_local(p.0, p.1);
-            if !self.box_excludes([x, y], bound2) {
-                b.qx.push(x);
-                b.qy.push(y);
-                b.at.push(i as u32);
-            }
-        }
-        let n = b.at.len();
+        b.qy.extend(pts.iter().map(|p| self.frame.to_local(p.0, p.1).1));
+        let n = pts.len();
         b.best.clear();
         b.best.resize(n, f64::INFINITY);
         b.keep.clear();
@@ -125,10 +119,8 @@ impl PreparedArea {
         b.near.clear();
         b.near.resize(n, 0);
         passes_dispatch(&self.edges, eps, b);
-        for i in 0..n {
-            let at = b.at[i] as usize;
-            let p = pts[at];
-            out[at] = if b.inside[i] & 1 == 1 {
+        for (i, (o, &p)) in out.iter_mut().zip(pts).enumerate() {
+            *o = if b.inside[i] & 1 == 1 {
                 Some(Measured::touching(p))
             } else if b.best[i] > bound2 {
                 None
