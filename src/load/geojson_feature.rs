@@ -285,20 +285,19 @@ impl<'a> Parser<'a> {
     /// The `properties` object: non-empty attributes in key order; duplicates are left to the general
     /// path.
     fn properties(&mut self) -> Option<Vec<(Key, Text)>> {
-        let mut all: Vec<(Cow<'a, str>, Option<Text>)> = Vec::with_capacity(12);
-        self.members(|p, key| {
-            all.push((key, p.text()?));
+        // Null and blank values stay as empty texts (a kept value is never empty) until the duplicate
+        // check has seen their names.
+        let mut all: Vec<(Key, Text)> = Vec::with_capacity(12);
+        self.members(|p, name| {
+            all.push((key(&name), p.text()?.unwrap_or_default()));
             Some(())
         })?;
         all.sort_by(|a, b| a.0.cmp(&b.0));
         if all.windows(2).any(|w| w[0].0 == w[1].0) {
             return None;
         }
-        Some(
-            all.into_iter()
-                .filter_map(|(k, v)| v.map(|v| (key(&k), v)))
-                .collect(),
-        )
+        all.retain(|(_, v)| !v.is_empty());
+        Some(all)
     }
 
     fn geometry(&mut self) -> Option<RawGeom> {
