@@ -221,7 +221,11 @@ mod tests {
                     within += got.is_some() as usize;
                     inside += got.is_some_and(|m| m.metres == 0.0) as usize;
                 }
-                start = if len == pts.len() { 0 } else { start + len };
+                start = if len == pts.len() {
+                    0
+                } else {
+                    start.saturating_add(len)
+                };
             }
             assert!(
                 within > 3000 && inside > 300,
