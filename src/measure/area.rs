@@ -439,10 +439,34 @@ impl PreparedArea {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::geodesy::karney;
     use geo_types::{polygon, MultiPolygon};
+
+    /// An L-shaped campus (400 m × 220–440 m) with a triangular hole: 12 edges, concave, one corner
+    /// convex towards the south-east.
+    pub(in crate::measure) fn l_shaped_campus() -> geo_types::Polygon<f64> {
+        let mut poly = geo_types::Polygon::new(
+            geo_types::LineString::from(vec![
+                (112.400, 33.500),
+                (112.404, 33.500),
+                (112.404, 33.502),
+                (112.402, 33.502),
+                (112.402, 33.504),
+                (112.400, 33.504),
+                (112.400, 33.500),
+            ]),
+            vec![],
+        );
+        poly.interiors_push(vec![
+            (112.4005, 33.5005),
+            (112.4015, 33.5005),
+            (112.4015, 33.5015),
+            (112.4005, 33.5005),
+        ]);
+        poly
+    }
 
     fn square(lon: f64, lat: f64, d: f64) -> MultiPolygon<f64> {
         MultiPolygon(vec![polygon![
@@ -491,25 +515,7 @@ mod tests {
     /// limit: points on a grid around an L-shaped campus with a hole, many within a few cm of 200 m.
     #[test]
     fn to_point_within_equals_to_point() {
-        let mut poly = geo_types::Polygon::new(
-            geo_types::LineString::from(vec![
-                (112.400, 33.500),
-                (112.404, 33.500),
-                (112.404, 33.502),
-                (112.402, 33.502),
-                (112.402, 33.504),
-                (112.400, 33.504),
-                (112.400, 33.500),
-            ]),
-            vec![],
-        );
-        poly.interiors_push(vec![
-            (112.4005, 33.5005),
-            (112.4015, 33.5005),
-            (112.4015, 33.5015),
-            (112.4005, 33.5005),
-        ]);
-        let a = PreparedArea::new(&MultiPolygon(vec![poly])).unwrap();
+        let a = PreparedArea::new(&MultiPolygon(vec![l_shaped_campus()])).unwrap();
         let (mut within, mut beyond, mut near) = (0, 0, 0);
         for i in 0..120 {
             for j in 0..120 {

@@ -156,28 +156,12 @@ impl PreparedArea {
 mod tests {
     use super::*;
     use crate::geodesy::karney;
+    use crate::measure::area::tests::l_shaped_campus;
     use geo_types::{LineString, MultiPolygon, Polygon};
 
     /// An L-shaped campus with a triangular hole (12 edges), and a 100-gon (beyond the two-pass size).
     fn campuses() -> Vec<PreparedArea> {
-        let mut l = Polygon::new(
-            LineString::from(vec![
-                (112.400, 33.500),
-                (112.404, 33.500),
-                (112.404, 33.502),
-                (112.402, 33.502),
-                (112.402, 33.504),
-                (112.400, 33.504),
-                (112.400, 33.500),
-            ]),
-            vec![],
-        );
-        l.interiors_push(vec![
-            (112.4005, 33.5005),
-            (112.4015, 33.5005),
-            (112.4015, 33.5015),
-            (112.4005, 33.5005),
-        ]);
+        let l = l_shaped_campus();
         let ring: Vec<(f64, f64)> = (0..=100)
             .map(|k| {
                 let a = std::f64::consts::TAU * (k % 100) as f64 / 100.0;
