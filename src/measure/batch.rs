@@ -106,9 +106,12 @@ impl PreparedArea {
         // No box test first (the one-point path's early exit): a point beyond the bound from the box is
         // beyond it from every edge, and the first pass finds that as well.
         b.qx.clear();
-        b.qx.extend(pts.iter().map(|p| self.frame.to_local(p.0, p.1).0));
         b.qy.clear();
-        b.qy.extend(pts.iter().map(|p| self.frame.to_local(p.0, p.1).1));
+        for p in pts {
+            let (x, y) = self.frame.to_local(p.0, p.1);
+            b.qx.push(x);
+            b.qy.push(y);
+        }
         let n = pts.len();
         b.best.clear();
         b.best.resize(n, f64::INFINITY);
