@@ -54,7 +54,7 @@ impl Edge {
 
     /// The point at parameter `t` of the chord, on the geodesic: what [`super::onto_geodesic`] gives for it.
     #[inline(always)]
-    pub(super) fn on_geodesic(&self, t: f64) -> [f64; 2] {
+    fn on_geodesic(&self, t: f64) -> [f64; 2] {
         let (a, d) = (self.a, self.d);
         let q = [a[0] + t * d[0], a[1] + t * d[1]];
         match self.bulge {
@@ -274,19 +274,13 @@ impl PreparedArea {
             return None;
         }
         let keep = keep_within(best, eps);
-        let mut out: Option<Measured> = None;
-        for e in &self.edges {
-            let (d2, t) = e.chord(q);
-            if d2 > keep {
-                continue;
-            }
-            let m = self.refine(e, t, q, p);
-            out = Some(match out {
-                None => m,
-                Some(o) => o.min(m),
-            });
-        }
-        out.filter(|m| m.metres <= limit_m)
+        let near = self
+            .edges
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.chord(q).0 <= keep)
+            .fold(0u64, |near, (k, _)| near | 1 << k);
+        self.nearest_of(near, q, p).filter(|m| m.metres <= limit_m)
     }
 
     /// The frame's relative error bound for [`Self::to_point_within`] and the squared frame distance
@@ -309,16 +303,25 @@ impl PreparedArea {
         bx * bx + by * by > bound2
     }
 
-    /// The exact measurement from edge `e` (its chord foot at `t`, moved onto the geodesic) to the point
-    /// `p` (`q` in the frame).
-    #[inline]
-    pub(super) fn refine(&self, e: &Edge, t: f64, q: [f64; 2], p: LonLat) -> Measured {
-        let f = e.on_geodesic(t);
-        Measured {
-            metres: self.frame.distance_m(f, q),
+    /// The exact measurement to `p` (`q` in the frame) from the edges marked in `near` (bit k: edge k;
+    /// at most [`TWO_PASS_EDGES`] edges), the first on ties: each marked edge's chord foot moved onto
+    /// the geodesic and measured, only the winner's turned back into lon/lat.
+    pub(super) fn nearest_of(&self, mut near: u64, q: [f64; 2], p: LonLat) -> Option<Measured> {
+        let mut out: Option<(f64, [f64; 2])> = None;
+        while near != 0 {
+            let e = &self.edges[near.trailing_zeros() as usize];
+            near &= near - 1;
+            let f = e.on_geodesic(e.chord(q).1);
+            let metres = self.frame.distance_m(f, q);
+            if out.is_none_or(|(best, _)| metres < best) {
+                out = Some((metres, f));
+            }
+        }
+        out.map(|(metres, f)| Measured {
+            metres,
             from: self.frame.to_lon_lat(f[0], f[1]),
             to: p,
-        }
+        })
     }
 
     /// Distance from the area to a set of paths (rings of an area, or polylines), given in lon/lat.

@@ -133,26 +133,6 @@ impl PreparedArea {
             };
         }
     }
-
-    /// The exact measurement to `p` (`q` in the frame) from the edges marked in `near` (bit k: edge k),
-    /// the first on ties, as [`Self::to_point_within`]'s second pass takes them.
-    fn nearest_of(&self, mut near: u64, q: [f64; 2], p: LonLat) -> Option<Measured> {
-        let mut out: Option<(f64, [f64; 2])> = None;
-        while near != 0 {
-            let e = &self.edges[near.trailing_zeros() as usize];
-            near &= near - 1;
-            let f = e.on_geodesic(e.chord(q).1);
-            let metres = self.frame.distance_m(f, q);
-            if out.is_none_or(|(best, _)| metres < best) {
-                out = Some((metres, f));
-            }
-        }
-        out.map(|(metres, f)| Measured {
-            metres,
-            from: self.frame.to_lon_lat(f[0], f[1]),
-            to: p,
-        })
-    }
 }
 
 #[cfg(test)]
