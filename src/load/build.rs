@@ -50,7 +50,7 @@ const _: () = {
 /// Field resolution per distinct attribute-name list: the features of a file almost always share one or
 /// a few, so the field map (case folding over every recognised name) runs once per list, not per feature.
 #[derive(Default)]
-struct FieldCache {
+pub(crate) struct FieldCache {
     entries: Vec<(Vec<Key>, Resolved)>,
 }
 
@@ -202,6 +202,55 @@ pub(crate) struct Builder<'o, T> {
     skipped: Vec<Skipped>,
 }
 
+/// What the parallel part of a build gives for one feature: its index, the name of its id attribute
+/// (when it has one and it is not empty), the hash of its id, and the item or the fault with the id.
+pub(crate) struct Made<T> {
+    index: usize,
+    key: Option<Key>,
+    hash: u64,
+    result: Result<T, (Bad, String)>,
+}
+
+/// A feature's outcome in file order: made (or not) by [`Maker::make`], or rejected by its reader.
+pub(crate) type Entry<T> = Result<Made<T>, Rejected>;
+
+/// The part of a [`Builder`] that makes items from features: shared by the threads, so that readers can
+/// make a feature's item right where they parse it.
+pub(crate) struct Maker<'o, T> {
+    stem: String,
+    opts: &'o LoadOptions,
+    layer: LayerKind,
+    make: Make<T>,
+}
+
+impl<T> Maker<'_, T> {
+    /// Makes one feature's item, taking the values it uses out of `feature`. `cache` is the thread's own.
+    pub(crate) fn make(&self, cache: &mut FieldCache, feature: &mut RawFeature) -> Made<T> {
+        let (opts, stem) = (self.opts, self.stem.as_str());
+        let resolved = cache.resolve(feature, opts, self.layer);
+        let mut attrs = Attrs { feature, resolved };
+        let id_of = |attrs: &Attrs<'_>| match attrs.get(Field::Id) {
+            Some((_, v)) => v.to_string(),
+            None => format!("{stem}:{}", attrs.feature.index),
+        };
+        let id = id_of(&attrs);
+        let key = attrs
+            .get(Field::Id)
+            .and(resolved[Field::Id as usize])
+            .map(|i| attrs.feature.props[i as usize].0.clone());
+        let hash = hash_id(&id);
+        // The id attribute is never moved out (`text` copies a value two fields share), so on a fault it
+        // is read again rather than copied for every feature.
+        let result = (self.make)(opts, &mut attrs, id).map_err(|bad| (bad, id_of(&attrs)));
+        Made {
+            index: attrs.feature.index,
+            key,
+            hash,
+            result,
+        }
+    }
+}
+
 impl<'o, T: Send + Identified> Builder<'o, T> {
     pub(crate) fn new(path: &Path, opts: &'o LoadOptions, layer: LayerKind, make: Make<T>) -> Self {
         let stem = path
@@ -226,6 +275,16 @@ impl<'o, T: Send + Identified> Builder<'o, T> {
         self.seen.reserve(n);
     }
 
+    /// What makes this builder's items, for readers that make them as they parse.
+    pub(crate) fn maker(&self) -> Maker<'o, T> {
+        Maker {
+            stem: self.stem.clone(),
+            opts: self.opts,
+            layer: self.layer,
+            make: self.make,
+        }
+    }
+
     /// Adds a batch: `features` and the features the reader `rejected`, each in file order. The features'
     /// values are moved into the items made.
     pub(crate) fn add(
@@ -233,57 +292,64 @@ impl<'o, T: Send + Identified> Builder<'o, T> {
         features: &mut [RawFeature],
         rejected: Vec<Rejected>,
     ) -> Result<(), LoadError> {
-        let (opts, layer, make, stem) = (self.opts, self.layer, self.make, self.stem.as_str());
-        // Per feature: where its id attribute is (when it has one), the hash of its id, and the item or
-        // the fault with the id.
-        type Made<T> = (Option<u16>, u64, Result<T, (Bad, String)>);
-        let made: Vec<Made<T>> = features
+        let maker = self.maker();
+        let made: Vec<Entry<T>> = features
             .par_iter_mut()
             .with_min_len(512)
             .map_init(FieldCache::default, |cache, feature| {
-                let resolved = cache.resolve(feature, opts, layer);
-                let mut attrs = Attrs { feature, resolved };
-                let id_of = |attrs: &Attrs<'_>| match attrs.get(Field::Id) {
-                    Some((_, v)) => v.to_string(),
-                    None => format!("{stem}:{}", attrs.feature.index),
-                };
-                let id = id_of(&attrs);
-                let at = attrs.get(Field::Id).and(resolved[Field::Id as usize]);
-                let hash = hash_id(&id);
-                // The id attribute is never moved out (`text` copies a value two fields share), so on a
-                // fault it is read again rather than copied for every feature.
-                let result = make(opts, &mut attrs, id).map_err(|bad| (bad, id_of(&attrs)));
-                (at, hash, result)
+                let made = maker.make(cache, feature);
+                // What is left of the feature (names, values not taken, geometry) is freed here, on
+                // every thread.
+                feature.props = Vec::new();
+                feature.geometry = Geometry::Point(Point::new(0.0, 0.0));
+                Ok(made)
             })
             .collect();
+        if rejected.is_empty() {
+            return self.check(made);
+        }
+        // The reader's rejects in their places.
+        let mut entries = Vec::with_capacity(made.len() + rejected.len());
+        let mut rejected = rejected.into_iter().peekable();
+        for m in made {
+            let index = m.as_ref().map_or(0, |m| m.index);
+            entries.extend(std::iter::from_fn(|| rejected.next_if(|r| r.0 < index).map(Err)));
+            entries.push(m);
+        }
+        entries.extend(rejected.map(Err));
+        self.check(entries)
+    }
+
+    /// The serial part of a build: goes through a batch's outcomes in file order, checks ids for
+    /// duplicates, fails on or skips the bad features and keeps the items.
+    pub(crate) fn check(&mut self, entries: Vec<Entry<T>>) -> Result<(), LoadError> {
+        let opts = self.opts;
         // The items kept, in order; moved into `out` at the end, in parallel (most of `out` is memory
         // touched for the first time, which is slow to fault in on one thread).
-        let mut kept: Vec<T> = Vec::with_capacity(features.len());
-        let checked = layer != LayerKind::Gates;
-        let mut rejected = rejected.into_iter().peekable();
-        // The check's table is read a few features ahead (see `SeenIds::prefetch`).
-        let hashes: Vec<u64> = if checked {
-            made.iter().map(|m| m.1).collect()
-        } else {
-            Vec::new()
-        };
-        for (k, (feature, (at, hash, result))) in features.iter().zip(made).enumerate() {
-            if let Some(&ahead) = hashes.get(k + PREFETCH_IDS) {
-                self.seen.prefetch(ahead);
+        let mut kept: Vec<T> = Vec::with_capacity(entries.len());
+        let checked = self.layer != LayerKind::Gates;
+        let mut entries = entries.into_iter();
+        loop {
+            // The check's table is read a few features ahead (see `SeenIds::prefetch`).
+            if let (true, Some(Ok(ahead))) = (checked, entries.as_slice().get(PREFETCH_IDS)) {
+                self.seen.prefetch(ahead.hash);
             }
-            while let Some((_, label, bad)) = rejected.next_if(|r| r.0 < feature.index) {
-                reject(&self.path, opts.skip_invalid, &mut self.skipped, label, bad)?;
-            }
-            // The id attribute's name (names are never moved out).
-            let key = at.map(|i| feature.props[i as usize].0.as_ref());
-            let id = match &result {
+            let Some(entry) = entries.next() else { break };
+            let made = match entry {
+                Ok(made) => made,
+                Err((_, label, bad)) => {
+                    reject(&self.path, opts.skip_invalid, &mut self.skipped, label, bad)?;
+                    continue;
+                }
+            };
+            let id = match &made.result {
                 Ok(item) => item.id(),
                 Err((_, id)) => id.as_str(),
             };
             let first = if checked {
                 let (out, kept) = (&self.out, &kept);
-                let item = result.is_ok().then(|| out.len() + kept.len());
-                self.seen.check(id, hash, item, feature.index, |i| {
+                let item = made.result.is_ok().then(|| out.len() + kept.len());
+                self.seen.check(id, made.hash, item, made.index, |i| {
                     out.get(i)
                         .or_else(|| kept.get(i - out.len()))
                         .map(Identified::id)
@@ -291,15 +357,15 @@ impl<'o, T: Send + Identified> Builder<'o, T> {
             } else {
                 None
             };
-            let fault = match (key, first) {
+            let fault = match (&made.key, first) {
                 (Some(key), Some(first)) => {
                     let bad = Bad::new(
-                        key,
+                        key.as_ref(),
                         format!("duplicate id '{id}' (feature #{first} has it too)"),
                     );
                     (bad, id.to_string())
                 }
-                _ => match result {
+                _ => match made.result {
                     Ok(item) => {
                         kept.push(item);
                         continue;
@@ -308,18 +374,10 @@ impl<'o, T: Send + Identified> Builder<'o, T> {
                 },
             };
             let (bad, id) = fault;
-            let label = feature_label(feature.index, None, key.map(|_| id.as_str()));
-            reject(&self.path, opts.skip_invalid, &mut self.skipped, label, bad)?;
-        }
-        for (_, label, bad) in rejected {
+            let label = feature_label(made.index, None, made.key.as_ref().map(|_| id.as_str()));
             reject(&self.path, opts.skip_invalid, &mut self.skipped, label, bad)?;
         }
         crate::mem::append_in_parallel(&mut self.out, kept);
-        // What is left of the features (names, values not taken, geometries) is freed on every thread.
-        features.par_iter_mut().with_min_len(1024).for_each(|f| {
-            f.props = Vec::new();
-            f.geometry = Geometry::Point(Point::new(0.0, 0.0));
-        });
         Ok(())
     }
 

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use serde::de;
 use serde_json::{Map, Value};
 
-use super::build::{Builder, Identified, Rejected};
+use super::build::{Builder, Entry, FieldCache, Identified, Rejected};
 use super::geom::{Pos, RawGeom};
 use super::keys::key;
 use super::mapped::FileBytes;
@@ -627,31 +627,40 @@ fn read_batches_with<T: Send + Identified>(
             .unwrap_or_else(|| malformed(input, "unreadable feature"))
     };
     let formula = to_wgs84.formula();
-    // With a formula CRS, while one batch is being parsed the one before it is being built (its duplicate
-    // check and the decisions to fail or skip go feature by feature); with PROJ, one after the other.
-    let mut pending: Option<Batch> = None;
+    let maker = builder.maker();
+    // While one batch is being parsed (each feature converted and its item made right away, on every
+    // thread), the one before it is being checked (ids, the decisions to fail or skip: feature by
+    // feature). With PROJ, whose transformation serves one thread, the features are converted serially
+    // between the two.
+    let mut pending: Option<Vec<Entry<T>>> = None;
     let mut done = 0;
     for (n, chunk) in split.elements.chunks(batch).enumerate() {
         let first = n * batch;
-        let parse = || parse_batch(bytes, chunk, input, opts);
         let (next, added) = match formula {
             Some(f) => rayon::join(
                 || {
-                    parse()
-                        .map(|p| converted(p, first, |i, item| convert(i, item, &f, input, opts)))
+                    made_batch(bytes, chunk, input, opts, |cache, i, parsed| {
+                        convert(first + i, parsed, &f, input, opts)
+                            .map(|mut raw| maker.make(cache, &mut raw))
+                    })
                 },
                 || add_batch(builder, pending.take()),
             ),
             None => {
                 let added = add_batch(builder, pending.take());
-                // PROJ's transformation serves one thread.
-                let next = parse().map(|p| {
-                    apart(
-                        p.into_iter()
-                            .enumerate()
-                            .map(|(i, item)| convert(first + i, item, &to_wgs84, input, opts))
-                            .collect(),
-                    )
+                let next = parse_batch(bytes, chunk, input, opts).map(|parsed| {
+                    let converted: Vec<_> = parsed
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, item)| convert(first + i, item, &to_wgs84, input, opts))
+                        .collect();
+                    converted
+                        .into_par_iter()
+                        .with_min_len(256)
+                        .map_init(FieldCache::default, |cache, c| {
+                            c.map(|mut raw| maker.make(cache, &mut raw))
+                        })
+                        .collect()
                 });
                 (next, added)
             }
@@ -673,9 +682,6 @@ fn read_batches_with<T: Send + Identified>(
     })
 }
 
-/// One batch of features converted to WGS84, and the features rejected in it.
-type Batch = (Vec<RawFeature>, Vec<Rejected>);
-
 /// Parses a batch of elements in parallel; `None` for a JSON syntax error.
 fn parse_batch(
     bytes: &[u8],
@@ -690,24 +696,28 @@ fn parse_batch(
         .collect()
 }
 
-/// Converts parsed features (the first with index `first`) with `convert`, in parallel.
-fn converted(
-    parsed: Vec<Parsed>,
-    first: usize,
-    convert: impl Fn(usize, Parsed) -> Result<RawFeature, Rejected> + Sync + Send,
-) -> Batch {
-    apart(
-        parsed
-            .into_par_iter()
-            .with_min_len(256)
-            .enumerate()
-            .map(|(i, item)| convert(first + i, item))
-            .collect(),
-    )
+/// Parses a batch of elements and hands each (with its place in the batch) to `make`, in parallel, each
+/// thread with its own field cache; `None` for a JSON syntax error.
+fn made_batch<T: Send>(
+    bytes: &[u8],
+    chunk: &[(usize, usize)],
+    input: &Input,
+    opts: &LoadOptions,
+    make: impl Fn(&mut FieldCache, usize, Parsed) -> Entry<T> + Sync + Send,
+) -> Option<Vec<Entry<T>>> {
+    chunk
+        .par_iter()
+        .with_min_len(256)
+        .enumerate()
+        .map_init(FieldCache::default, |cache, (i, &(a, b))| {
+            let parsed = parse_element(&bytes[a..b], input, opts)?;
+            Some(make(cache, i, parsed))
+        })
+        .collect()
 }
 
 /// Converted features and rejected ones, apart (each in file order).
-fn apart(all: Vec<Result<RawFeature, Rejected>>) -> Batch {
+fn apart(all: Vec<Result<RawFeature, Rejected>>) -> (Vec<RawFeature>, Vec<Rejected>) {
     let mut features = Vec::with_capacity(all.len());
     let mut rejected = Vec::new();
     for c in all {
@@ -721,10 +731,10 @@ fn apart(all: Vec<Result<RawFeature, Rejected>>) -> Batch {
 
 fn add_batch<T: Send + Identified>(
     builder: &mut Builder<'_, T>,
-    batch: Option<Batch>,
+    batch: Option<Vec<Entry<T>>>,
 ) -> Result<(), LoadError> {
     match batch {
-        Some((mut features, rejected)) => builder.add(&mut features, rejected),
+        Some(entries) => builder.check(entries),
         None => Ok(()),
     }
 }
