@@ -11,6 +11,7 @@
 //! path's rule). Attributes come in key order, as `serde_json`'s map gives them.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 
 use super::geojson::prop_text;
 use super::geom::{Pos, RawGeom};
@@ -37,6 +38,43 @@ pub(crate) fn feature(bytes: &[u8]) -> Option<Parts> {
     let parts = p.feature()?;
     p.ws();
     (p.i == bytes.len()).then_some(parts)
+}
+
+/// The attribute names of the last feature a thread read (shared names only, at most
+/// [`LastNames::MAX`]; empty when it had others), in file order, and the permutation that puts them in
+/// key order: `order[p]` is the file place of the name at key place `p`.
+#[derive(Default)]
+struct LastNames {
+    names: Vec<&'static str>,
+    order: Vec<u8>,
+}
+
+impl LastNames {
+    const MAX: usize = 64;
+}
+
+thread_local! {
+    static LAST_NAMES: RefCell<LastNames> = RefCell::new(LastNames::default());
+}
+
+/// Puts `v` in the order `order`: afterwards `v[p]` is what was at `order[p]` (a permutation of
+/// `0..v.len()`, with `v.len()` ≤ 64).
+fn permute<T, I: Copy + Into<usize>>(v: &mut [T], order: &[I]) {
+    debug_assert!(v.len() == order.len() && v.len() <= 64);
+    let mut placed = 0u64;
+    for start in 0..v.len() {
+        let mut p = start;
+        // Follow the cycle through `start`: each swap puts one element in its place.
+        while placed & (1 << p) == 0 {
+            placed |= 1 << p;
+            let q: usize = order[p].into();
+            if q == start {
+                break;
+            }
+            v.swap(p, q);
+            p = q;
+        }
+    }
 }
 
 struct Parser<'a> {
@@ -284,20 +322,62 @@ impl<'a> Parser<'a> {
 
     /// The `properties` object: non-empty attributes in key order; duplicates are left to the general
     /// path.
+    ///
+    /// The features of a file almost always list the same names in the same order, so each name is first
+    /// compared with the one at its place in the thread's last feature, and when all match, the attributes
+    /// are put in key order by that feature's permutation (no search, no sort, no duplicate check).
     fn properties(&mut self) -> Option<Vec<(Key, Text)>> {
-        // Null and blank values stay as empty texts (a kept value is never empty) until the duplicate
-        // check has seen their names.
-        let mut all: Vec<(Key, Text)> = Vec::with_capacity(12);
-        self.members(|p, name| {
-            all.push((key(&name), p.text()?.unwrap_or_default()));
-            Some(())
-        })?;
-        all.sort_by(|a, b| a.0.cmp(&b.0));
-        if all.windows(2).any(|w| w[0].0 == w[1].0) {
-            return None;
-        }
-        all.retain(|(_, v)| !v.is_empty());
-        Some(all)
+        LAST_NAMES.with(|last| {
+            let mut last = last.borrow_mut();
+            // Null and blank values stay as empty texts (a kept value is never empty) until the duplicate
+            // check has seen their names.
+            let mut all: Vec<(Key, Text)> = Vec::with_capacity(12);
+            let mut same = true;
+            self.members(|p, name| {
+                let k = match last.names.get(all.len()) {
+                    Some(&kept) if same && kept == name => Cow::Borrowed(kept),
+                    _ => {
+                        same = false;
+                        key(&name)
+                    }
+                };
+                all.push((k, p.text()?.unwrap_or_default()));
+                Some(())
+            })?;
+            if same && all.len() == last.names.len() {
+                permute(&mut all, &last.order);
+            } else if all.len() > LastNames::MAX {
+                last.names.clear();
+                last.order.clear();
+                all.sort_by(|a, b| a.0.cmp(&b.0));
+                if all.windows(2).any(|w| w[0].0 == w[1].0) {
+                    return None;
+                }
+            } else {
+                let mut order: Vec<usize> = (0..all.len()).collect();
+                order.sort_by(|&a, &b| all[a].0.cmp(&all[b].0));
+                if order.windows(2).any(|w| all[w[0]].0 == all[w[1]].0) {
+                    return None;
+                }
+                last.names.clear();
+                last.order.clear();
+                for (k, _) in &all {
+                    match k {
+                        Cow::Borrowed(name) => last.names.push(name),
+                        Cow::Owned(_) => {
+                            last.names.clear();
+                            break;
+                        }
+                    }
+                }
+                if !last.names.is_empty() {
+                    last.order = order.iter().map(|&i| i as u8).collect();
+                }
+                permute(&mut all, &order);
+            }
+            all.retain(|(_, v)| !v.is_empty());
+            Some(all)
+        })
     }
 
     fn geometry(&mut self) -> Option<RawGeom> {
@@ -428,6 +508,76 @@ mod tests {
     #[track_caller]
     fn declined(text: &str) {
         assert_eq!(feature(text.as_bytes()), None, "{text}");
+    }
+
+    #[test]
+    fn permute_equals_sorting_by_place() {
+        let mut rng = crate::gen::rng::Rng::new(7);
+        for n in 0..=64usize {
+            let mut order: Vec<usize> = (0..n).collect();
+            for i in (1..n).rev() {
+                order.swap(i, rng.below(i + 1));
+            }
+            let original: Vec<String> = (0..n).map(|i| format!("v{i}")).collect();
+            let mut v = original.clone();
+            permute(&mut v, &order);
+            let expected: Vec<String> = order.iter().map(|&i| original[i].clone()).collect();
+            assert_eq!(v, expected, "{order:?}");
+        }
+    }
+
+    /// Features read one after the other on one thread, with the same names in the same order, the same
+    /// names in another order, fewer, more, duplicated and non-string values: each equals the general
+    /// path (the last feature's names and order are reused only when they fit).
+    #[test]
+    fn attribute_layouts_in_a_row_equal_the_general_path() {
+        let names = ["id", "name", "category", "licence", "address", "状态", "zz", "a"];
+        let mut rng = crate::gen::rng::Rng::new(11);
+        std::thread::spawn(move || {
+            let mut layout: Vec<&str> = names[..5].to_vec();
+            for k in 0..3000 {
+                match rng.below(10) {
+                    0 => layout.reverse(),
+                    1 if layout.len() > 1 => {
+                        layout.pop();
+                    }
+                    2 => {
+                        if let Some(n) = names.iter().find(|n| !layout.contains(n)) {
+                            layout.push(n);
+                        }
+                    }
+                    3 => {
+                        let i = rng.below(layout.len());
+                        layout.swap(0, i);
+                    }
+                    _ => {}
+                }
+                let mut members: Vec<String> = layout
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| match (k + i) % 5 {
+                        0 => format!(r#""{n}":null"#),
+                        1 => format!(r#""{n}":{i}"#),
+                        _ => format!(r#""{n}":"v{k}-{i}""#),
+                    })
+                    .collect();
+                let duplicated = rng.below(50) == 0;
+                if duplicated {
+                    members.push(format!(r#""{}":"again""#, layout[0]));
+                }
+                let text = format!(
+                    r#"{{"type":"Feature","properties":{{{}}},"geometry":{{"type":"Point","coordinates":[1,2]}}}}"#,
+                    members.join(",")
+                );
+                if duplicated {
+                    declined(&text);
+                } else {
+                    same(&text);
+                }
+            }
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]
