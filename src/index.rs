@@ -202,7 +202,7 @@ pub struct StripPoint {
 /// boxes (a campus plus 200 m, a few strips high) this is several times cheaper than walking an R-tree,
 /// and the points are read in memory order. Footprints, schools and water stay in R-trees (their boxes
 /// have extent).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct PointStrips {
     /// Latitude of the southern edge of strip 0.
     lat0: f64,
@@ -230,15 +230,22 @@ impl PointStrips {
         if points.is_empty() {
             return PointStrips::default();
         }
-        let lat0 = points.iter().map(|p| p.lat).fold(f64::INFINITY, f64::min);
-        let lat1 = points
-            .iter()
-            .map(|p| p.lat)
-            .fold(f64::NEG_INFINITY, f64::max);
+        let (lat0, lat1) = points
+            .par_iter()
+            .with_min_len(1 << 14)
+            .map(|p| (p.lat, p.lat))
+            .reduce(
+                || (f64::INFINITY, f64::NEG_INFINITY),
+                |a, b| (a.0.min(b.0), a.1.max(b.1)),
+            );
         let n_strips = ((lat1 - lat0) / Self::STRIP_DEG) as usize + 1;
         let strip = |lat: f64| (((lat - lat0) / Self::STRIP_DEG) as usize).min(n_strips - 1);
         // Counting sort into strips, then each strip by longitude (and venue, for a stable layout).
-        let keys: Vec<u32> = points.iter().map(|p| strip(p.lat) as u32).collect();
+        let keys: Vec<u32> = points
+            .par_iter()
+            .with_min_len(1 << 14)
+            .map(|p| strip(p.lat) as u32)
+            .collect();
         let mut starts = vec![0u32; n_strips + 1];
         for &k in &keys {
             starts[k as usize + 1] += 1;
@@ -246,7 +253,6 @@ impl PointStrips {
         for k in 1..starts.len() {
             starts[k] += starts[k - 1];
         }
-        let mut next = starts.clone();
         let mut sorted = vec![
             StripPoint {
                 lon: 0.0,
@@ -256,10 +262,38 @@ impl PointStrips {
             };
             points.len()
         ];
-        for (p, &k) in points.iter().zip(&keys) {
-            sorted[next[k as usize] as usize] = *p;
-            next[k as usize] += 1;
+        // The strips in as many runs of about equal size as there are threads; each thread reads every
+        // key and places only its own run's points, so that the writes are disjoint.
+        let parts = rayon::current_num_threads().clamp(1, 16);
+        let mut bounds = vec![0usize];
+        for t in 1..parts {
+            let target = (points.len() * t / parts) as u32;
+            let k = starts.partition_point(|&s| s < target).min(n_strips);
+            if k > *bounds.last().unwrap_or(&0) {
+                bounds.push(k);
+            }
         }
+        bounds.push(n_strips);
+        bounds.dedup();
+        let mut runs: Vec<(usize, usize, &mut [StripPoint])> = Vec::with_capacity(bounds.len());
+        let mut rest = sorted.as_mut_slice();
+        for w in bounds.windows(2) {
+            let (run, tail) = rest.split_at_mut((starts[w[1]] - starts[w[0]]) as usize);
+            runs.push((w[0], w[1], run));
+            rest = tail;
+        }
+        runs.par_iter_mut().for_each(|(first, end, run)| {
+            let base = starts[*first];
+            let mut next: Vec<u32> = starts[*first..*end].iter().map(|s| s - base).collect();
+            for (p, &k) in points.iter().zip(&keys) {
+                let k = k as usize;
+                if (*first..*end).contains(&k) {
+                    let at = &mut next[k - *first];
+                    run[*at as usize] = *p;
+                    *at += 1;
+                }
+            }
+        });
         let mut runs: Vec<&mut [StripPoint]> = Vec::with_capacity(n_strips);
         let mut rest = sorted.as_mut_slice();
         for k in 0..n_strips {
@@ -271,7 +305,11 @@ impl PointStrips {
             run.sort_unstable_by(|a, b| a.lon.total_cmp(&b.lon).then(a.venue.cmp(&b.venue)))
         });
         let points = sorted;
-        let lons: Vec<f64> = points.iter().map(|p| p.lon).collect();
+        let lons: Vec<f64> = points
+            .par_iter()
+            .with_min_len(1 << 14)
+            .map(|p| p.lon)
+            .collect();
         let mut dir = Vec::with_capacity(points.len() / Self::BLOCK + n_strips);
         let mut dir_starts = Vec::with_capacity(n_strips + 1);
         for k in 0..n_strips {
@@ -283,9 +321,21 @@ impl PointStrips {
         PointStrips {
             lat0,
             starts,
-            lats: points.iter().map(|p| p.lat).collect(),
-            venues: points.iter().map(|p| p.venue).collect(),
-            categories: points.iter().map(|p| p.category).collect(),
+            lats: points
+                .par_iter()
+                .with_min_len(1 << 14)
+                .map(|p| p.lat)
+                .collect(),
+            venues: points
+                .par_iter()
+                .with_min_len(1 << 14)
+                .map(|p| p.venue)
+                .collect(),
+            categories: points
+                .par_iter()
+                .with_min_len(1 << 14)
+                .map(|p| p.category)
+                .collect(),
             lons,
             dir,
             dir_starts,
@@ -341,8 +391,41 @@ impl PointStrips {
 }
 
 impl Index {
-    /// Prepares every shape and bulk-loads the trees (schools and water in parallel).
+    /// Prepares every shape and bulk-loads the trees: schools, venues and water side by side, each in
+    /// parallel.
     pub fn build(ds: &Dataset) -> Index {
+        let (
+            (schools, school_tree, school_order),
+            ((venue_points, venue_areas, footprints, footprint_of), (water, water_tree)),
+        ) = rayon::join(
+            || Self::schools(ds),
+            || rayon::join(|| Self::venues(ds), || Self::water(ds)),
+        );
+        Index {
+            schools,
+            school_order,
+            school_tree,
+            venue_points,
+            venue_areas,
+            footprints,
+            footprint_of,
+            water,
+            water_tree,
+        }
+    }
+}
+
+type SchoolParts = (Vec<PreparedSchool>, RTree<BoxEntry>, Vec<u32>);
+type VenueParts = (
+    PointStrips,
+    RTree<BoxEntry>,
+    Vec<PreparedFootprint>,
+    Vec<u32>,
+);
+type WaterParts = (Vec<PreparedWater>, RTree<ChunkEntry>);
+
+impl Index {
+    fn schools(ds: &Dataset) -> SchoolParts {
         let schools: Vec<PreparedSchool> = ds.schools.par_iter().map(PreparedSchool::new).collect();
         let school_tree = RTree::bulk_load(
             schools
@@ -352,26 +435,59 @@ impl Index {
                 .collect(),
         );
         let school_order = hilbert_order(&schools);
-        let mut points: Vec<StripPoint> = Vec::with_capacity(ds.venues.len());
-        let mut footprints = Vec::new();
-        let mut footprint_of = vec![u32::MAX; ds.venues.len()];
-        for (i, v) in ds.venues.iter().enumerate() {
-            match &v.footprint {
-                Footprint::Door(p) => points.push(StripPoint {
+        (schools, school_tree, school_order)
+    }
+
+    fn venues(ds: &Dataset) -> VenueParts {
+        // The venues with a footprint (few), then the door points in venue order (collected straight
+        // into place: a venue with a footprint leaves a placeholder, removed after when there are any).
+        let areas: Vec<u32> = ds
+            .venues
+            .par_iter()
+            .with_min_len(1 << 12)
+            .enumerate()
+            .filter_map(|(i, v)| matches!(v.footprint, Footprint::Area(_)).then_some(i as u32))
+            .collect();
+        let mut points: Vec<StripPoint> = ds
+            .venues
+            .par_iter()
+            .with_min_len(1 << 12)
+            .enumerate()
+            .map(|(i, v)| match &v.footprint {
+                Footprint::Door(p) => StripPoint {
                     lon: p.x(),
                     lat: p.y(),
                     venue: i as u32,
                     category: v.category,
-                }),
-                Footprint::Area(mp) => {
-                    footprint_of[i] = footprints.len() as u32;
-                    footprints.push(PreparedFootprint {
-                        venue: i as u32,
-                        category: v.category,
-                        shape: PreparedPaths::from_polygons(mp),
-                    });
+                },
+                Footprint::Area(_) => StripPoint {
+                    lon: 0.0,
+                    lat: 0.0,
+                    venue: u32::MAX,
+                    category: v.category,
+                },
+            })
+            .collect();
+        if !areas.is_empty() {
+            points.retain(|p| p.venue != u32::MAX);
+        }
+        let footprints: Vec<PreparedFootprint> = areas
+            .par_iter()
+            .map(|&i| {
+                let v = &ds.venues[i as usize];
+                let Footprint::Area(mp) = &v.footprint else {
+                    unreachable!("partitioned as a footprint")
+                };
+                PreparedFootprint {
+                    venue: i,
+                    category: v.category,
+                    shape: PreparedPaths::from_polygons(mp),
                 }
-            }
+            })
+            .collect();
+        let mut footprint_of = vec![u32::MAX; ds.venues.len()];
+        for (k, &i) in areas.iter().enumerate() {
+            footprint_of[i as usize] = k as u32;
         }
         let venue_points = PointStrips::build(points);
         let venue_areas = RTree::bulk_load(
@@ -381,6 +497,10 @@ impl Index {
                 .map(|(i, f)| BoxEntry::new(rect(f.shape.bbox), i as u32))
                 .collect(),
         );
+        (venue_points, venue_areas, footprints, footprint_of)
+    }
+
+    fn water(ds: &Dataset) -> WaterParts {
         let water: Vec<PreparedWater> = ds
             .water
             .par_iter()
@@ -401,17 +521,7 @@ impl Index {
             }
         }
         let water_tree = RTree::bulk_load(chunk_entries);
-        Index {
-            schools,
-            school_order,
-            school_tree,
-            venue_points,
-            venue_areas,
-            footprints,
-            footprint_of,
-            water,
-            water_tree,
-        }
+        (water, water_tree)
     }
 }
 
@@ -481,6 +591,32 @@ mod tests {
         // Nothing outside the extent.
         let far = AABB::from_corners([0.0, 0.0], [1.0, 1.0]);
         strips.for_each_in(&far, |_| panic!("no point is near (0, 0)"));
+        // The layout: strip by strip, then by longitude and venue, the same on any number of threads
+        // (the scatter splits the strips among them).
+        let lat0 = pts.iter().map(|p| p.lat).fold(f64::INFINITY, f64::min);
+        let strip_of = |p: &StripPoint| ((p.lat - lat0) / PointStrips::STRIP_DEG) as usize;
+        let mut want = pts.clone();
+        want.sort_by(|a, b| {
+            strip_of(a)
+                .cmp(&strip_of(b))
+                .then(a.lon.total_cmp(&b.lon))
+                .then(a.venue.cmp(&b.venue))
+        });
+        assert_eq!(strips.venues, want.iter().map(|p| p.venue).collect::<Vec<_>>());
+        assert_eq!(strips.lons, want.iter().map(|p| p.lon).collect::<Vec<_>>());
+        assert_eq!(strips.lats, want.iter().map(|p| p.lat).collect::<Vec<_>>());
+        assert_eq!(
+            strips.categories,
+            want.iter().map(|p| p.category).collect::<Vec<_>>()
+        );
+        for threads in [1, 2, 3, 5, 16] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let built = pool.install(|| PointStrips::build(pts.clone()));
+            assert!(built == strips, "{threads} threads");
+        }
     }
 
     #[test]

@@ -313,7 +313,9 @@ impl<'o, T: Send + Identified> Builder<'o, T> {
         let mut rejected = rejected.into_iter().peekable();
         for m in made {
             let index = m.as_ref().map_or(0, |m| m.index);
-            entries.extend(std::iter::from_fn(|| rejected.next_if(|r| r.0 < index).map(Err)));
+            entries.extend(std::iter::from_fn(|| {
+                rejected.next_if(|r| r.0 < index).map(Err)
+            }));
             entries.push(m);
         }
         entries.extend(rejected.map(Err));

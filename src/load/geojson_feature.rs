@@ -531,7 +531,9 @@ mod tests {
     /// path (the last feature's names and order are reused only when they fit).
     #[test]
     fn attribute_layouts_in_a_row_equal_the_general_path() {
-        let names = ["id", "name", "category", "licence", "address", "状态", "zz", "a"];
+        let names = [
+            "id", "name", "category", "licence", "address", "状态", "zz", "a",
+        ];
         let mut rng = crate::gen::rng::Rng::new(11);
         std::thread::spawn(move || {
             let mut layout: Vec<&str> = names[..5].to_vec();
