@@ -602,7 +602,10 @@ mod tests {
                 .then(a.lon.total_cmp(&b.lon))
                 .then(a.venue.cmp(&b.venue))
         });
-        assert_eq!(strips.venues, want.iter().map(|p| p.venue).collect::<Vec<_>>());
+        assert_eq!(
+            strips.venues,
+            want.iter().map(|p| p.venue).collect::<Vec<_>>()
+        );
         assert_eq!(strips.lons, want.iter().map(|p| p.lon).collect::<Vec<_>>());
         assert_eq!(strips.lats, want.iter().map(|p| p.lat).collect::<Vec<_>>());
         assert_eq!(
