@@ -40,6 +40,8 @@ for i in $(seq "$ROUNDS"); do
     phases=$(sed -n 's/^rules: [^|]*| \(load [^|]*\) |.*/\1/p' "$WORK/scan.log")
     printf '%s %-22s %s | wall %s s, user %s s, sys %s s, peak %d MB\n' \
       "${side^^}" "$(basename "$bin")" "$phases" "$wall" "$user" "$sys" $((rss / 1024))
+    # The first round's files are kept for the comparison below; later ones go at once.
+    [ "$i" = 1 ] || rm -rf "$out"
   done
 done
 for f in findings.geojson findings.csv summary.json; do
