@@ -262,19 +262,18 @@ impl PointStrips {
             };
             points.len()
         ];
-        // The strips in as many runs of about equal size as there are threads; each thread reads every
-        // key and places only its own run's points, so that the writes are disjoint.
-        let parts = rayon::current_num_threads().clamp(1, 16);
+        // The strips in as many runs of about equal size as there are threads (at most 8): each thread
+        // reads every key (4 bytes a point) and copies only its own run's points, so that the writes are
+        // disjoint and each strip's points keep their order.
+        let parts = rayon::current_num_threads().clamp(1, 8);
         let mut bounds = vec![0usize];
         for t in 1..parts {
-            let target = (points.len() * t / parts) as u32;
-            let k = starts.partition_point(|&s| s < target).min(n_strips);
-            if k > *bounds.last().unwrap_or(&0) {
+            let k = starts.partition_point(|&s| s < (points.len() * t / parts) as u32);
+            if k > bounds[bounds.len() - 1] && k < n_strips {
                 bounds.push(k);
             }
         }
         bounds.push(n_strips);
-        bounds.dedup();
         let mut runs: Vec<(usize, usize, &mut [StripPoint])> = Vec::with_capacity(bounds.len());
         let mut rest = sorted.as_mut_slice();
         for w in bounds.windows(2) {
@@ -619,6 +618,47 @@ mod tests {
                 .unwrap();
             let built = pool.install(|| PointStrips::build(pts.clone()));
             assert!(built == strips, "{threads} threads");
+        }
+    }
+
+    /// Enough points that the parallel passes of the build (bounds, keys, columns) split into several
+    /// pieces: the same layout as a plain sort by (strip, lon, venue), on any number of threads.
+    #[test]
+    fn strips_layout_is_the_same_on_any_number_of_threads() {
+        let mut rng = crate::gen::rng::Rng::new(2026);
+        let pts: Vec<StripPoint> = (0..60_000u32)
+            .map(|i| StripPoint {
+                lon: 112.3 + rng.range(0.0, 0.2),
+                // Half of them crowded into a few strips.
+                lat: if i % 2 == 0 {
+                    33.5 + rng.range(0.0, 0.003)
+                } else {
+                    33.4 + rng.range(0.0, 0.2)
+                },
+                venue: i,
+                category: Category::ALL[i as usize % Category::ALL.len()],
+            })
+            .collect();
+        let lat0 = pts.iter().map(|p| p.lat).fold(f64::INFINITY, f64::min);
+        let strip_of = |p: &StripPoint| ((p.lat - lat0) / PointStrips::STRIP_DEG) as usize;
+        let mut want = pts.clone();
+        want.sort_by(|a, b| {
+            strip_of(a)
+                .cmp(&strip_of(b))
+                .then(a.lon.total_cmp(&b.lon))
+                .then(a.venue.cmp(&b.venue))
+        });
+        for threads in [1, 2, 3, 8, 16] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let built = pool.install(|| PointStrips::build(pts.clone()));
+            let venues: Vec<u32> = want.iter().map(|p| p.venue).collect();
+            assert_eq!(built.venues, venues, "{threads} threads");
+            assert_eq!(built.lats, want.iter().map(|p| p.lat).collect::<Vec<_>>());
+            assert_eq!(built.lons, want.iter().map(|p| p.lon).collect::<Vec<_>>());
+            assert_eq!(built.starts.len(), strip_of(&want[want.len() - 1]) + 2);
         }
     }
 

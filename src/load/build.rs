@@ -203,7 +203,8 @@ pub(crate) struct Builder<'o, T> {
 }
 
 /// What the parallel part of a build gives for one feature: its index, the name of its id attribute
-/// (when it has one and it is not empty), the hash of its id, and the item or the fault with the id.
+/// (when it has one and it is not empty; a name not shared by the reader's key cache is copied), the hash
+/// of its id, and the item or the fault with the id.
 pub(crate) struct Made<T> {
     index: usize,
     key: Option<Key>,
@@ -286,37 +287,32 @@ impl<'o, T: Send + Identified> Builder<'o, T> {
     }
 
     /// Adds a batch: `features` and the features the reader `rejected`, each in file order. The features'
-    /// values are moved into the items made.
+    /// values are moved into the items made, and what is left of each feature (names, values not taken,
+    /// geometry) is freed in the same parallel pass.
     pub(crate) fn add(
         &mut self,
         features: &mut [RawFeature],
         rejected: Vec<Rejected>,
     ) -> Result<(), LoadError> {
         let maker = self.maker();
-        let made: Vec<Entry<T>> = features
+        let made: Vec<Made<T>> = features
             .par_iter_mut()
             .with_min_len(512)
             .map_init(FieldCache::default, |cache, feature| {
                 let made = maker.make(cache, feature);
-                // What is left of the feature (names, values not taken, geometry) is freed here, on
-                // every thread.
                 feature.props = Vec::new();
                 feature.geometry = Geometry::Point(Point::new(0.0, 0.0));
-                Ok(made)
+                made
             })
             .collect();
-        if rejected.is_empty() {
-            return self.check(made);
-        }
         // The reader's rejects in their places.
         let mut entries = Vec::with_capacity(made.len() + rejected.len());
         let mut rejected = rejected.into_iter().peekable();
         for m in made {
-            let index = m.as_ref().map_or(0, |m| m.index);
             entries.extend(std::iter::from_fn(|| {
-                rejected.next_if(|r| r.0 < index).map(Err)
+                rejected.next_if(|r| r.0 < m.index).map(Err)
             }));
-            entries.push(m);
+            entries.push(Ok(m));
         }
         entries.extend(rejected.map(Err));
         self.check(entries)

@@ -628,10 +628,11 @@ fn read_batches_with<T: Send + Identified>(
     };
     let formula = to_wgs84.formula();
     let maker = builder.maker();
-    // While one batch is being parsed (each feature converted and its item made right away, on every
-    // thread), the one before it is being checked (ids, the decisions to fail or skip: feature by
-    // feature). With PROJ, whose transformation serves one thread, the features are converted serially
-    // between the two.
+    // With a formula CRS, while one batch is being parsed (each feature converted and its item made right
+    // away, on every thread), the one before it is being checked (ids, the decisions to fail or skip:
+    // feature by feature). With PROJ, whose transformation serves one thread, the steps run one after the
+    // other: the check of the batch before, the parse (in parallel), the conversion (serial), the items
+    // (in parallel).
     let mut pending: Option<Vec<Entry<T>>> = None;
     let mut done = 0;
     for (n, chunk) in split.elements.chunks(batch).enumerate() {
@@ -697,7 +698,7 @@ fn parse_batch(
 }
 
 /// Parses a batch of elements and hands each (with its place in the batch) to `make`, in parallel, each
-/// thread with its own field cache; `None` for a JSON syntax error.
+/// rayon job with its own field cache; `None` for a JSON syntax error.
 fn made_batch<T: Send>(
     bytes: &[u8],
     chunk: &[(usize, usize)],

@@ -347,8 +347,7 @@ impl<'a> Parser<'a> {
             if same && all.len() == last.names.len() {
                 permute(&mut all, &last.order);
             } else if all.len() > LastNames::MAX {
-                last.names.clear();
-                last.order.clear();
+                // Too many to remember (the last layout stays).
                 all.sort_by(|a, b| a.0.cmp(&b.0));
                 if all.windows(2).any(|w| w[0].0 == w[1].0) {
                     return None;
@@ -577,6 +576,57 @@ mod tests {
                     same(&text);
                 }
             }
+        })
+        .join()
+        .unwrap();
+    }
+
+    /// Fixed sequences on one thread around the remembered layout: a duplicated feature twice, a duplicate
+    /// in the middle, features with more names than are remembered, a name too long to be shared, empty
+    /// and null properties, and a feature that breaks off inside its properties.
+    #[test]
+    fn remembered_layouts_around_the_edge_cases() {
+        fn feature(members: &[String]) -> String {
+            format!(
+                r#"{{"type":"Feature","properties":{{{}}},"geometry":{{"type":"Point","coordinates":[1,2]}}}}"#,
+                members.join(",")
+            )
+        }
+        let member = |n: &str, v: &str| format!(r#""{n}":"{v}""#);
+        let usual = feature(&[member("id", "1"), member("name", "a"), member("kind", "x")]);
+        let dup_end = feature(&[member("id", "1"), member("name", "a"), member("id", "2")]);
+        let dup_mid = feature(&[member("id", "1"), member("id", "2"), member("name", "a")]);
+        let many = feature(
+            &(0..70)
+                .map(|i| member(&format!("k{:02}", 69 - i), &i.to_string()))
+                .collect::<Vec<_>>(),
+        );
+        let long_name = "n".repeat(65);
+        let long = feature(&[member(&long_name, "v"), member("id", "1")]);
+        let empty = feature(&[]);
+        let null = r#"{"type":"Feature","properties":null,"geometry":{"type":"Point","coordinates":[1,2]}}"#;
+        let broken = r#"{"type":"Feature","properties":{"id":"1","name":tru},"geometry":{"type":"Point","coordinates":[1,2]}}"#;
+        std::thread::spawn(move || {
+            same(&usual);
+            declined(&dup_end);
+            declined(&dup_end);
+            same(&usual);
+            declined(&dup_mid);
+            declined(&dup_mid);
+            same(&usual);
+            same(&many);
+            same(&many);
+            same(&usual);
+            same(&long);
+            same(&long);
+            same(&usual);
+            same(&empty);
+            same(null);
+            same(&empty);
+            same(&usual);
+            declined(broken);
+            same(&usual);
+            same(&usual);
         })
         .join()
         .unwrap();
