@@ -590,34 +590,40 @@ mod tests {
         // Nothing outside the extent.
         let far = AABB::from_corners([0.0, 0.0], [1.0, 1.0]);
         strips.for_each_in(&far, |_| panic!("no point is near (0, 0)"));
-        // The layout: strip by strip, then by longitude and venue, the same on any number of threads
-        // (the scatter splits the strips among them).
+        assert_layout(&pts, &strips);
+    }
+
+    /// The layout of the strips built from `pts`, `built` and again on pools of 1 to 16 threads: strip by
+    /// strip, then by longitude and venue (a plain sort; the scatter splits the strips among threads).
+    fn assert_layout(pts: &[StripPoint], built: &PointStrips) {
         let lat0 = pts.iter().map(|p| p.lat).fold(f64::INFINITY, f64::min);
         let strip_of = |p: &StripPoint| ((p.lat - lat0) / PointStrips::STRIP_DEG) as usize;
-        let mut want = pts.clone();
+        let mut want = pts.to_vec();
         want.sort_by(|a, b| {
             strip_of(a)
                 .cmp(&strip_of(b))
                 .then(a.lon.total_cmp(&b.lon))
                 .then(a.venue.cmp(&b.venue))
         });
+        let column = |f: fn(&StripPoint) -> f64| want.iter().map(f).collect::<Vec<_>>();
         assert_eq!(
-            strips.venues,
+            built.venues,
             want.iter().map(|p| p.venue).collect::<Vec<_>>()
         );
-        assert_eq!(strips.lons, want.iter().map(|p| p.lon).collect::<Vec<_>>());
-        assert_eq!(strips.lats, want.iter().map(|p| p.lat).collect::<Vec<_>>());
+        assert_eq!(built.lons, column(|p| p.lon));
+        assert_eq!(built.lats, column(|p| p.lat));
         assert_eq!(
-            strips.categories,
+            built.categories,
             want.iter().map(|p| p.category).collect::<Vec<_>>()
         );
-        for threads in [1, 2, 3, 5, 16] {
+        assert_eq!(built.starts.len(), strip_of(&want[want.len() - 1]) + 2);
+        for threads in [1, 2, 3, 5, 8, 16] {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(threads)
                 .build()
                 .unwrap();
-            let built = pool.install(|| PointStrips::build(pts.clone()));
-            assert!(built == strips, "{threads} threads");
+            let again = pool.install(|| PointStrips::build(pts.to_vec()));
+            assert!(again == *built, "{threads} threads");
         }
     }
 
@@ -639,27 +645,7 @@ mod tests {
                 category: Category::ALL[i as usize % Category::ALL.len()],
             })
             .collect();
-        let lat0 = pts.iter().map(|p| p.lat).fold(f64::INFINITY, f64::min);
-        let strip_of = |p: &StripPoint| ((p.lat - lat0) / PointStrips::STRIP_DEG) as usize;
-        let mut want = pts.clone();
-        want.sort_by(|a, b| {
-            strip_of(a)
-                .cmp(&strip_of(b))
-                .then(a.lon.total_cmp(&b.lon))
-                .then(a.venue.cmp(&b.venue))
-        });
-        for threads in [1, 2, 3, 8, 16] {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .unwrap();
-            let built = pool.install(|| PointStrips::build(pts.clone()));
-            let venues: Vec<u32> = want.iter().map(|p| p.venue).collect();
-            assert_eq!(built.venues, venues, "{threads} threads");
-            assert_eq!(built.lats, want.iter().map(|p| p.lat).collect::<Vec<_>>());
-            assert_eq!(built.lons, want.iter().map(|p| p.lon).collect::<Vec<_>>());
-            assert_eq!(built.starts.len(), strip_of(&want[want.len() - 1]) + 2);
-        }
+        assert_layout(&pts, &PointStrips::build(pts.clone()));
     }
 
     #[test]
