@@ -274,41 +274,31 @@ impl PointStrips {
             }
         }
         bounds.push(n_strips);
-        let mut runs: Vec<(usize, usize, &mut [StripPoint])> = Vec::with_capacity(bounds.len());
-        let mut rest = sorted.as_mut_slice();
-        for w in bounds.windows(2) {
-            let (run, tail) = rest.split_at_mut((starts[w[1]] - starts[w[0]]) as usize);
-            runs.push((w[0], w[1], run));
-            rest = tail;
-        }
-        runs.par_iter_mut().for_each(|(first, end, run)| {
-            let base = starts[*first];
-            let mut next: Vec<u32> = starts[*first..*end].iter().map(|s| s - base).collect();
-            for (p, &k) in points.iter().zip(&keys) {
-                let k = k as usize;
-                if (*first..*end).contains(&k) {
-                    let at = &mut next[k - *first];
-                    run[*at as usize] = *p;
-                    *at += 1;
+        let runs = split_at_strips(&mut sorted, &starts, &bounds);
+        runs.into_par_iter()
+            .zip(bounds.par_windows(2))
+            .for_each(|(run, w)| {
+                let (first, end) = (w[0], w[1]);
+                let base = starts[first];
+                let mut next: Vec<u32> = starts[first..end].iter().map(|s| s - base).collect();
+                for (p, &k) in points.iter().zip(&keys) {
+                    let k = k as usize;
+                    if (first..end).contains(&k) {
+                        let at = &mut next[k - first];
+                        run[*at as usize] = *p;
+                        *at += 1;
+                    }
                 }
-            }
-        });
-        let mut runs: Vec<&mut [StripPoint]> = Vec::with_capacity(n_strips);
-        let mut rest = sorted.as_mut_slice();
-        for k in 0..n_strips {
-            let (run, tail) = rest.split_at_mut((starts[k + 1] - starts[k]) as usize);
-            runs.push(run);
-            rest = tail;
-        }
-        runs.par_iter_mut().with_min_len(64).for_each(|run| {
-            run.sort_unstable_by(|a, b| a.lon.total_cmp(&b.lon).then(a.venue.cmp(&b.venue)))
-        });
+            });
+        let every_strip: Vec<usize> = (0..=n_strips).collect();
+        split_at_strips(&mut sorted, &starts, &every_strip)
+            .into_par_iter()
+            .with_min_len(64)
+            .for_each(|run| {
+                run.sort_unstable_by(|a, b| a.lon.total_cmp(&b.lon).then(a.venue.cmp(&b.venue)))
+            });
         let points = sorted;
-        let lons: Vec<f64> = points
-            .par_iter()
-            .with_min_len(1 << 14)
-            .map(|p| p.lon)
-            .collect();
+        let lons = column(&points, |p| p.lon);
         let mut dir = Vec::with_capacity(points.len() / Self::BLOCK + n_strips);
         let mut dir_starts = Vec::with_capacity(n_strips + 1);
         for k in 0..n_strips {
@@ -320,21 +310,9 @@ impl PointStrips {
         PointStrips {
             lat0,
             starts,
-            lats: points
-                .par_iter()
-                .with_min_len(1 << 14)
-                .map(|p| p.lat)
-                .collect(),
-            venues: points
-                .par_iter()
-                .with_min_len(1 << 14)
-                .map(|p| p.venue)
-                .collect(),
-            categories: points
-                .par_iter()
-                .with_min_len(1 << 14)
-                .map(|p| p.category)
-                .collect(),
+            lats: column(&points, |p| p.lat),
+            venues: column(&points, |p| p.venue),
+            categories: column(&points, |p| p.category),
             lons,
             dir,
             dir_starts,
@@ -387,6 +365,30 @@ impl PointStrips {
             }
         }
     }
+}
+
+/// `points` cut at the strips `bounds` (increasing, from 0 to the number of strips): one slice per pair of
+/// neighbouring bounds, covering those strips (`starts[k]` is where strip k begins).
+fn split_at_strips<'a>(
+    mut points: &'a mut [StripPoint],
+    starts: &[u32],
+    bounds: &[usize],
+) -> Vec<&'a mut [StripPoint]> {
+    let mut runs = Vec::with_capacity(bounds.len());
+    for w in bounds.windows(2) {
+        let (run, rest) = points.split_at_mut((starts[w[1]] - starts[w[0]]) as usize);
+        runs.push(run);
+        points = rest;
+    }
+    runs
+}
+
+/// One field of every point, in order, gathered on every thread.
+fn column<T: Send>(
+    points: &[StripPoint],
+    field: impl Fn(&StripPoint) -> T + Sync + Send,
+) -> Vec<T> {
+    points.par_iter().with_min_len(1 << 14).map(field).collect()
 }
 
 impl Index {

@@ -358,19 +358,15 @@ impl<'a> Parser<'a> {
                 if order.windows(2).any(|w| all[w[0]].0 == all[w[1]].0) {
                     return None;
                 }
+                // Remembered when every name is a shared one.
                 last.names.clear();
                 last.order.clear();
-                for (k, _) in &all {
-                    match k {
-                        Cow::Borrowed(name) => last.names.push(name),
-                        Cow::Owned(_) => {
-                            last.names.clear();
-                            break;
-                        }
-                    }
-                }
-                if !last.names.is_empty() {
-                    last.order = order.iter().map(|&i| i as u8).collect();
+                if all.iter().all(|(k, _)| matches!(k, Cow::Borrowed(_))) {
+                    last.names.extend(all.iter().filter_map(|(k, _)| match k {
+                        Cow::Borrowed(name) => Some(*name),
+                        Cow::Owned(_) => None,
+                    }));
+                    last.order.extend(order.iter().map(|&i| i as u8));
                 }
                 permute(&mut all, &order);
             }
