@@ -195,9 +195,8 @@ impl<T: Copy> PerMethod<T> {
 #[derive(Default)]
 struct Scratch {
     found: Vec<Finding>,
-    /// [`sort_order`]'s buckets and result.
-    counts: Vec<u32>,
-    order: Vec<u32>,
+    /// [`sort_order`]'s buffers and result.
+    sort: SortBuffers,
     /// The door points found in the school's box with at least one applicable rule, their venues and
     /// categories, and (when the school's area measures them) their distances from it.
     points: Vec<LonLat>,
@@ -207,6 +206,7 @@ struct Scratch {
 }
 
 /// One school's findings, in their final order.
+#[inline(never)]
 fn scan_school(
     ds: &Dataset,
     index: &Index,
@@ -361,34 +361,53 @@ fn scan_school(
             }
         }
     }
-    sort_order(
-        &scratch.found,
-        vmax.max(wmax) + 1.0,
-        &mut scratch.counts,
-        &mut scratch.order,
-    );
+    sort_order(&scratch.found, vmax.max(wmax) + 1.0, &mut scratch.sort);
     let found = &scratch.found;
-    scratch.order.iter().map(|&i| found[i as usize]).collect()
+    scratch
+        .sort
+        .order
+        .iter()
+        .map(|&i| found[i as usize])
+        .collect()
 }
 
 /// The most distance buckets per feature type of [`sort_order`]'s counting sort.
 const MAX_BUCKETS: usize = 256;
 
-/// The positions of `found` in [`order_key`] order. A counting sort by feature type and distance bucket
-/// (`metres / range` in as many buckets as findings, up to [`MAX_BUCKETS`]: monotone in the distance;
-/// distances beyond `range` share the last), then each bucket holding more than one finding sorted by the
-/// whole key. (`feature`, `rule`) is unique within a school, so the order is fully determined.
-fn sort_order(found: &[Finding], range: f64, counts: &mut Vec<u32>, order: &mut Vec<u32>) {
+/// [`sort_order`]'s buffers, reused from school to school.
+#[derive(Default)]
+struct SortBuffers {
+    /// Each finding's bucket.
+    slots: Vec<u16>,
+    /// Findings per bucket, then where each bucket ends.
+    counts: Vec<u32>,
+    /// The result: positions in `found`, in order.
+    order: Vec<u32>,
+}
+
+/// The positions of `found` in [`order_key`] order, in `buf.order`. A counting sort by feature type and
+/// distance bucket (`metres / range` in as many buckets as findings, up to [`MAX_BUCKETS`]: monotone in
+/// the distance; distances beyond `range` share the last), then each bucket holding more than one
+/// finding sorted by the whole key. (`feature`, `rule`) is unique within a school, so the order is
+/// fully determined.
+fn sort_order(found: &[Finding], range: f64, buf: &mut SortBuffers) {
     let buckets = found.len().next_power_of_two().clamp(8, MAX_BUCKETS);
     let scale = buckets as f64 / range;
-    let slot = |f: &Finding| {
+    let SortBuffers {
+        slots,
+        counts,
+        order,
+    } = buf;
+    // Each finding's bucket, computed once (the float-to-integer conversion is the costly part).
+    slots.clear();
+    slots.extend(found.iter().map(|f| {
         let b = ((f.measured.metres.max(0.0) * scale) as usize).min(buckets - 1);
-        b + f.feature_type as usize * buckets
-    };
+        (b + f.feature_type as usize * buckets) as u16
+    }));
     counts.clear();
     counts.resize(2 * buckets + 1, 0);
-    for f in found {
-        counts[slot(f) + 1] += 1;
+    for &s in slots.iter() {
+        counts[s as usize + 1] += 1;
     }
     for i in 1..counts.len() {
         counts[i] += counts[i - 1];
@@ -396,8 +415,8 @@ fn sort_order(found: &[Finding], range: f64, counts: &mut Vec<u32>, order: &mut 
     // Placing each finding at its bucket's next free position leaves counts[b] at the end of bucket b.
     order.clear();
     order.resize(found.len(), 0);
-    for (i, f) in found.iter().enumerate() {
-        let c = &mut counts[slot(f)];
+    for (i, &s) in slots.iter().enumerate() {
+        let c = &mut counts[s as usize];
         order[*c as usize] = i as u32;
         *c += 1;
     }
@@ -445,7 +464,7 @@ mod tests {
     #[test]
     fn sort_order_equals_sorting_by_key() {
         let mut rng = Rng::new(7);
-        let (mut counts, mut order) = (Vec::new(), Vec::new());
+        let mut buf = SortBuffers::default();
         for case in 0..300 {
             let n = rng.int(0, 700);
             let repeated = [0.0, 12.5, 199.99, 200.0];
@@ -480,10 +499,10 @@ mod tests {
                     }
                 })
                 .collect();
-            sort_order(&found, 201.0, &mut counts, &mut order);
+            sort_order(&found, 201.0, &mut buf);
             let mut want: Vec<u32> = (0..n as u32).collect();
             want.sort_by_key(|&i| order_key(&found[i as usize]));
-            assert_eq!(order, want, "case {case}");
+            assert_eq!(buf.order, want, "case {case}");
         }
     }
 }

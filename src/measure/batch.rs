@@ -27,32 +27,53 @@ pub struct PointBatch {
 }
 
 /// The first pass over one edge: crossing parity and nearest squared chord distance of every point.
+/// `FIRST`: this is the first edge, whose answers start the columns (no reset of the buffers before).
 #[inline(always)]
-fn first_pass(e: &Edge, qx: &[f64], qy: &[f64], best: &mut [f64], inside: &mut [u64]) {
+fn first_pass<const FIRST: bool>(
+    e: &Edge,
+    qx: &[f64],
+    qy: &[f64],
+    best: &mut [f64],
+    inside: &mut [u64],
+) {
     for (((&x, &y), b), ins) in qx.iter().zip(qy).zip(best).zip(inside) {
         let q = [x, y];
-        *ins ^= e.crossed_by(q) as u64;
+        let crossed = e.crossed_by(q) as u64;
         let d2 = e.chord(q).0;
-        // `f64::min` without its NaN branch (`d2` is never NaN for finite input).
-        *b = if d2 < *b { d2 } else { *b };
+        if FIRST {
+            *ins = crossed;
+            *b = d2;
+        } else {
+            *ins ^= crossed;
+            // `f64::min` without its NaN branch (`d2` is never NaN for finite input).
+            *b = if d2 < *b { d2 } else { *b };
+        }
     }
 }
 
-/// The second pass over edge `k`: marks the points for which it is within their bound `keep`.
+/// The second pass over edge `k`: marks the points for which it is within their bound `keep` (edge 0
+/// starts the marks).
 #[inline(always)]
 fn second_pass(k: usize, e: &Edge, qx: &[f64], qy: &[f64], keep: &[f64], near: &mut [u64]) {
+    let earlier = if k == 0 { 0 } else { u64::MAX };
     for (((&x, &y), &kp), n) in qx.iter().zip(qy).zip(keep).zip(near) {
         let d2 = e.chord([x, y]).0;
-        *n |= ((d2 <= kp) as u64) << k;
+        let bit = ((d2 <= kp) as u64) << k;
+        *n = (*n & earlier) | bit;
     }
 }
 
-/// Both passes over every edge, on buffers sized and reset by the caller.
+/// Both passes over every edge (at least one), on buffers sized by the caller: the first edge's
+/// answers start every column, so nothing needs resetting.
 #[inline(always)]
 fn passes(edges: &[Edge], eps: f64, b: &mut PointBatch) {
     let (qx, qy) = (&b.qx[..], &b.qy[..]);
-    for e in edges {
-        first_pass(e, qx, qy, &mut b.best, &mut b.inside);
+    let Some((first, rest)) = edges.split_first() else {
+        return;
+    };
+    first_pass::<true>(first, qx, qy, &mut b.best, &mut b.inside);
+    for e in rest {
+        first_pass::<false>(e, qx, qy, &mut b.best, &mut b.inside);
     }
     for (k, &v) in b.keep.iter_mut().zip(&b.best) {
         *k = keep_within(v, eps);
@@ -94,11 +115,8 @@ impl PreparedArea {
         out: &mut Vec<Option<Measured>>,
     ) {
         out.clear();
-        out.resize(pts.len(), None);
-        if self.edges.len() > TWO_PASS_EDGES {
-            for (o, &p) in out.iter_mut().zip(pts) {
-                *o = self.to_point_within(p, limit_m);
-            }
+        if self.edges.len() > TWO_PASS_EDGES || self.edges.is_empty() {
+            out.extend(pts.iter().map(|&p| self.to_point_within(p, limit_m)));
             return;
         }
         let (eps, bound2) = self.within_bounds(limit_m);
@@ -112,16 +130,14 @@ impl PreparedArea {
             b.qx.push(x);
             b.qy.push(y);
         }
+        // Sized, not reset: the first edge's passes write every entry.
         let n = pts.len();
-        b.best.clear();
-        b.best.resize(n, f64::INFINITY);
-        b.keep.clear();
+        b.best.resize(n, 0.0);
         b.keep.resize(n, 0.0);
-        b.inside.clear();
         b.inside.resize(n, 0);
-        b.near.clear();
         b.near.resize(n, 0);
         passes_dispatch(&self.edges, eps, b);
+        out.resize(n, None);
         for (i, (o, &p)) in out.iter_mut().zip(pts).enumerate() {
             *o = if b.inside[i] & 1 == 1 {
                 Some(Measured::touching(p))
