@@ -10,6 +10,7 @@
 //! This module does I/O (the store, the tokens file), so it lives beside [`crate::load`] and
 //! [`crate::export`], outside the pure domain core.
 
+mod backend;
 pub mod export;
 pub mod postgres;
 pub mod roles;

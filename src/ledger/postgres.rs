@@ -16,11 +16,13 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
-use postgres::{Client, NoTls, Row, Transaction};
+use postgres::{Client, NoTls, Row, Statement, Transaction};
 
+use super::backend::{
+    audit_from_row, problem_from_row, record_observations, NewAudit, ScanTx, AUDIT_COLUMNS,
+};
 use super::store::PROBLEM_COLUMNS;
-use super::store::{AuditEntry, NewScan, Problem, Scan, ScanOutcome, ValidChange};
-use super::workflow::Status;
+use super::store::{AuditEntry, NewScan, Observation, Problem, Scan, ScanOutcome, ValidChange};
 use super::LedgerError;
 
 /// Migrations in order: `MIGRATIONS[i]` takes the schema from version `i` to `i + 1` (the same tables
@@ -146,52 +148,104 @@ impl Drop for PgStore {
 
 /// A problem as stored (`gone` and `overdue` are worked out by the caller).
 fn problem_row(r: &Row) -> Result<Problem, postgres::Error> {
-    Ok(Problem {
-        id: r.try_get(0)?,
-        school_id: r.try_get(1)?,
-        school_name: r.try_get(2)?,
-        township: r.try_get(3)?,
-        feature_type: r.try_get(4)?,
-        feature_id: r.try_get(5)?,
-        feature_name: r.try_get(6)?,
-        category: r.try_get(7)?,
-        rule_id: r.try_get(8)?,
-        distance_m: r.try_get(9)?,
-        lon: r.try_get(10)?,
-        lat: r.try_get(11)?,
-        first_scan: r.try_get(12)?,
-        last_scan: r.try_get(13)?,
-        first_seen: r.try_get(14)?,
-        last_seen: r.try_get(15)?,
-        status: r.try_get(16)?,
-        unit: r.try_get(17)?,
-        measure: r.try_get(18)?,
-        deadline: r.try_get(19)?,
-        supervised: r.try_get(20)?,
-        dispute_reason: r.try_get(21)?,
-        closed_at: r.try_get(22)?,
-        version: r.try_get(23)?,
-        gone: false,
-        overdue: false,
-    })
+    Ok(problem_from_row!(r.try_get))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn audit(
-    tx: &mut Transaction<'_>,
-    problem: i64,
-    at: &str,
-    actor: &str,
-    note: Option<&str>,
-    field: &str,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> Result<(), postgres::Error> {
+fn audit(tx: &mut Transaction<'_>, a: NewAudit<'_>) -> Result<(), postgres::Error> {
     tx.execute(
         "INSERT INTO audit (problem_id, at, actor, field, from_value, to_value, note) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        &[&problem, &at, &actor, &field, &from, &to, &note],
+        &[&a.problem, &a.at, &a.actor, &a.field, &a.from, &a.to, &a.note],
     )?;
     Ok(())
+}
+
+/// A scan's transaction with its statements prepared.
+struct ScanStatements<'a, 'c> {
+    tx: &'a mut Transaction<'c>,
+    find: Statement,
+    insert: Statement,
+    update: Statement,
+    sighting: Statement,
+}
+
+impl ScanTx for ScanStatements<'_, '_> {
+    type Error = postgres::Error;
+
+    fn find(&mut self, o: &Observation) -> Result<Option<(i64, String)>, postgres::Error> {
+        self.tx
+            .query_opt(
+                &self.find,
+                &[&o.school_id, &o.feature_type, &o.feature_id, &o.rule_id],
+            )?
+            .map(|row| Ok((row.try_get(0)?, row.try_get(1)?)))
+            .transpose()
+    }
+
+    fn insert(&mut self, o: &Observation, scan: i64, at: &str) -> Result<i64, postgres::Error> {
+        self.tx
+            .query_one(
+                &self.insert,
+                &[
+                    &o.school_id,
+                    &o.feature_type,
+                    &o.feature_id,
+                    &o.rule_id,
+                    &o.school_name,
+                    &o.township,
+                    &o.feature_name,
+                    &o.category,
+                    &o.distance_m,
+                    &o.point.0,
+                    &o.point.1,
+                    &scan,
+                    &at,
+                ],
+            )?
+            .try_get(0)
+    }
+
+    fn update(
+        &mut self,
+        id: i64,
+        o: &Observation,
+        scan: i64,
+        at: &str,
+    ) -> Result<(), postgres::Error> {
+        self.tx.execute(
+            &self.update,
+            &[
+                &id,
+                &o.school_name,
+                &o.township,
+                &o.feature_name,
+                &o.category,
+                &o.distance_m,
+                &o.point.0,
+                &o.point.1,
+                &scan,
+                &at,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn reopen(&mut self, id: i64) -> Result<(), postgres::Error> {
+        self.tx.execute(
+            "UPDATE problems SET status = 'open', closed_at = NULL, version = version + 1 WHERE id = $1",
+            &[&id],
+        )?;
+        Ok(())
+    }
+
+    fn audit(&mut self, a: NewAudit<'_>) -> Result<(), postgres::Error> {
+        audit(self.tx, a)
+    }
+
+    fn sighting(&mut self, scan: i64, id: i64, distance_m: f64) -> Result<(), postgres::Error> {
+        self.tx
+            .execute(&self.sighting, &[&scan, &id, &distance_m])?;
+        Ok(())
+    }
 }
 
 /// Brings the schema up to date, refusing a database written by a newer program.
@@ -291,14 +345,6 @@ impl PgStore {
                 &[&at, &s.rules, &s.inputs_json, &findings],
             )?
             .try_get(0)?;
-        let actor = format!("scan {scan}");
-        let mut out = ScanOutcome {
-            scan,
-            new: 0,
-            persisting: 0,
-            gone: 0,
-            reopened: 0,
-        };
         let find = tx.prepare(
             "SELECT id, status FROM problems WHERE school_id = $1 AND feature_type = $2 AND feature_id = $3 AND rule_id = $4 FOR UPDATE",
         )?;
@@ -312,75 +358,14 @@ impl PgStore {
         let sighting = tx.prepare(
             "INSERT INTO sightings (scan_id, problem_id, distance_m) VALUES ($1, $2, $3)",
         )?;
-        for o in &s.observations {
-            let known = tx.query_opt(
-                &find,
-                &[&o.school_id, &o.feature_type, &o.feature_id, &o.rule_id],
-            )?;
-            let id: i64 = match known {
-                None => {
-                    out.new += 1;
-                    tx.query_one(
-                        &insert,
-                        &[
-                            &o.school_id,
-                            &o.feature_type,
-                            &o.feature_id,
-                            &o.rule_id,
-                            &o.school_name,
-                            &o.township,
-                            &o.feature_name,
-                            &o.category,
-                            &o.distance_m,
-                            &o.point.0,
-                            &o.point.1,
-                            &scan,
-                            &at,
-                        ],
-                    )?
-                    .try_get(0)?
-                }
-                Some(row) => {
-                    let id: i64 = row.try_get(0)?;
-                    let status: String = row.try_get(1)?;
-                    tx.execute(
-                        &update,
-                        &[
-                            &id,
-                            &o.school_name,
-                            &o.township,
-                            &o.feature_name,
-                            &o.category,
-                            &o.distance_m,
-                            &o.point.0,
-                            &o.point.1,
-                            &scan,
-                            &at,
-                        ],
-                    )?;
-                    out.persisting += 1;
-                    if status == Status::Verified.as_str() {
-                        tx.execute(
-                            "UPDATE problems SET status = 'open', closed_at = NULL, version = version + 1 WHERE id = $1",
-                            &[&id],
-                        )?;
-                        audit(
-                            &mut tx,
-                            id,
-                            at,
-                            &actor,
-                            Some("found again by a scan after it was verified"),
-                            "status",
-                            Some("verified"),
-                            Some("open"),
-                        )?;
-                        out.reopened += 1;
-                    }
-                    id
-                }
-            };
-            tx.execute(&sighting, &[&scan, &id, &o.distance_m])?;
-        }
+        let mut st = ScanStatements {
+            tx: &mut tx,
+            find,
+            insert,
+            update,
+            sighting,
+        };
+        let mut out = record_observations(&mut st, scan, at, &s.observations)?;
         let gone: i64 = tx
             .query_one(
                 "SELECT COUNT(*) FROM sightings WHERE scan_id = $1 AND problem_id NOT IN (SELECT problem_id FROM sightings WHERE scan_id = $2)",
@@ -429,23 +414,14 @@ impl PgStore {
 
     pub(crate) fn audit(&self, id: Option<i64>) -> Result<Vec<AuditEntry>, LedgerError> {
         let rows = self.client().query(
-            "SELECT id, problem_id, at, actor, field, from_value, to_value, note FROM audit \
-             WHERE $1::BIGINT IS NULL OR problem_id = $1 ORDER BY id",
+            &format!(
+                "SELECT {AUDIT_COLUMNS} FROM audit WHERE $1::BIGINT IS NULL OR problem_id = $1 \
+                 ORDER BY id"
+            ),
             &[&id],
         )?;
         rows.iter()
-            .map(|r| {
-                Ok(AuditEntry {
-                    id: r.try_get(0)?,
-                    problem_id: r.try_get(1)?,
-                    at: r.try_get(2)?,
-                    actor: r.try_get(3)?,
-                    field: r.try_get(4)?,
-                    from: r.try_get(5)?,
-                    to: r.try_get(6)?,
-                    note: r.try_get(7)?,
-                })
-            })
+            .map(|r| Ok(audit_from_row!(r.try_get)))
             .collect()
     }
 
@@ -473,10 +449,7 @@ impl PgStore {
             .ok_or(LedgerError::NotFound(id))?;
         let e = v.edit(&current)?;
         if !e.audits.is_empty() {
-            let (status, reason, closed) = match &e.status {
-                Some((s, r, c)) => (Some(s.as_str()), r.as_deref(), c.as_deref()),
-                None => (None, None, None),
-            };
+            let (status, reason, closed) = e.status_columns();
             tx.execute(
                 "UPDATE problems SET unit = COALESCE($2, unit), measure = COALESCE($3, measure), \
                  deadline = COALESCE($4, deadline), supervised = COALESCE($5, supervised), \
@@ -494,17 +467,8 @@ impl PgStore {
                     &closed,
                 ],
             )?;
-            for (field, from, to) in &e.audits {
-                audit(
-                    &mut tx,
-                    id,
-                    &e.at,
-                    &v.actor,
-                    v.note.as_deref(),
-                    field,
-                    from.as_deref(),
-                    to.as_deref(),
-                )?;
+            for a in e.audit_entries(id, v) {
+                audit(&mut tx, a)?;
             }
         }
         let after = problem_row(&tx.query_one(

@@ -4,12 +4,18 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use rusqlite::{params, Connection, OptionalExtension, Row, Transaction, TransactionBehavior};
+use rusqlite::{
+    params, Connection, OptionalExtension, Row, Statement, Transaction, TransactionBehavior,
+};
 
+use super::backend::{
+    audit_from_row, problem_from_row, record_observations, NewAudit, ScanTx, AUDIT_COLUMNS,
+};
 use super::schema;
 use super::store::PROBLEM_COLUMNS;
-use super::store::{AuditEntry, Edit, NewScan, Problem, Scan, ScanOutcome, ValidChange};
-use super::workflow::Status;
+use super::store::{
+    AuditEntry, Edit, NewScan, Observation, Problem, Scan, ScanOutcome, ValidChange,
+};
 use super::LedgerError;
 
 pub(crate) struct SqliteStore {
@@ -18,52 +24,89 @@ pub(crate) struct SqliteStore {
 
 /// A problem as stored (`gone` and `overdue` are worked out by the caller).
 fn problem_row(r: &Row<'_>) -> rusqlite::Result<Problem> {
-    Ok(Problem {
-        id: r.get(0)?,
-        school_id: r.get(1)?,
-        school_name: r.get(2)?,
-        township: r.get(3)?,
-        feature_type: r.get(4)?,
-        feature_id: r.get(5)?,
-        feature_name: r.get(6)?,
-        category: r.get(7)?,
-        rule_id: r.get(8)?,
-        distance_m: r.get(9)?,
-        lon: r.get(10)?,
-        lat: r.get(11)?,
-        first_scan: r.get(12)?,
-        last_scan: r.get(13)?,
-        first_seen: r.get(14)?,
-        last_seen: r.get(15)?,
-        status: r.get(16)?,
-        unit: r.get(17)?,
-        measure: r.get(18)?,
-        deadline: r.get(19)?,
-        supervised: r.get(20)?,
-        dispute_reason: r.get(21)?,
-        closed_at: r.get(22)?,
-        version: r.get(23)?,
-        gone: false,
-        overdue: false,
-    })
+    Ok(problem_from_row!(r.get))
 }
 
-#[allow(clippy::too_many_arguments)]
-fn audit(
-    tx: &Transaction<'_>,
-    problem: i64,
-    at: &str,
-    actor: &str,
-    note: Option<&str>,
-    field: &str,
-    from: Option<&str>,
-    to: Option<&str>,
-) -> rusqlite::Result<()> {
+fn audit(tx: &Transaction<'_>, a: NewAudit<'_>) -> rusqlite::Result<()> {
     tx.execute(
         "INSERT INTO audit (problem_id, at, actor, field, from_value, to_value, note) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![problem, at, actor, field, from, to, note],
+        params![a.problem, a.at, a.actor, a.field, a.from, a.to, a.note],
     )?;
     Ok(())
+}
+
+/// A scan's transaction with its statements prepared.
+struct ScanStatements<'t> {
+    tx: &'t Transaction<'t>,
+    find: Statement<'t>,
+    insert: Statement<'t>,
+    update: Statement<'t>,
+    sighting: Statement<'t>,
+}
+
+impl ScanTx for ScanStatements<'_> {
+    type Error = rusqlite::Error;
+
+    fn find(&mut self, o: &Observation) -> rusqlite::Result<Option<(i64, String)>> {
+        self.find
+            .query_row(
+                params![o.school_id, o.feature_type, o.feature_id, o.rule_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+    }
+
+    fn insert(&mut self, o: &Observation, scan: i64, at: &str) -> rusqlite::Result<i64> {
+        self.insert.execute(params![
+            o.school_id,
+            o.feature_type,
+            o.feature_id,
+            o.rule_id,
+            o.school_name,
+            o.township,
+            o.feature_name,
+            o.category,
+            o.distance_m,
+            o.point.0,
+            o.point.1,
+            scan,
+            at
+        ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    fn update(&mut self, id: i64, o: &Observation, scan: i64, at: &str) -> rusqlite::Result<()> {
+        self.update.execute(params![
+            id,
+            o.school_name,
+            o.township,
+            o.feature_name,
+            o.category,
+            o.distance_m,
+            o.point.0,
+            o.point.1,
+            scan,
+            at
+        ])?;
+        Ok(())
+    }
+
+    fn reopen(&mut self, id: i64) -> rusqlite::Result<()> {
+        self.tx.execute(
+            "UPDATE problems SET status = 'open', closed_at = NULL, version = version + 1 WHERE id = ?1",
+            [id],
+        )?;
+        Ok(())
+    }
+
+    fn audit(&mut self, a: NewAudit<'_>) -> rusqlite::Result<()> {
+        audit(self.tx, a)
+    }
+
+    fn sighting(&mut self, scan: i64, id: i64, distance_m: f64) -> rusqlite::Result<()> {
+        self.sighting.execute(params![scan, id, distance_m])?;
+        Ok(())
+    }
 }
 
 impl SqliteStore {
@@ -122,97 +165,31 @@ impl SqliteStore {
             params![at, s.rules, s.inputs_json, s.observations.len() as i64],
         )?;
         let scan = tx.last_insert_rowid();
-        let actor = format!("scan {scan}");
-        let mut out = ScanOutcome {
-            scan,
-            new: 0,
-            persisting: 0,
-            gone: 0,
-            reopened: 0,
+        // The statements borrow the transaction: they are dropped before it commits.
+        let mut out = {
+            let mut st = ScanStatements {
+                tx: &tx,
+                find: tx.prepare(
+                    "SELECT id, status FROM problems WHERE school_id = ?1 AND feature_type = ?2 AND feature_id = ?3 AND rule_id = ?4",
+                )?,
+                insert: tx.prepare(
+                    "INSERT INTO problems (school_id, feature_type, feature_id, rule_id, school_name, township, feature_name, category, distance_m, lon, lat, first_scan, last_scan, first_seen, last_seen) \
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?13)",
+                )?,
+                update: tx.prepare(
+                    "UPDATE problems SET school_name = ?2, township = ?3, feature_name = ?4, category = ?5, distance_m = ?6, lon = ?7, lat = ?8, last_scan = ?9, last_seen = ?10 WHERE id = ?1",
+                )?,
+                sighting: tx.prepare(
+                    "INSERT INTO sightings (scan_id, problem_id, distance_m) VALUES (?1, ?2, ?3)",
+                )?,
+            };
+            record_observations(&mut st, scan, at, &s.observations)?
         };
-        {
-            let mut find = tx.prepare(
-                "SELECT id, status FROM problems WHERE school_id = ?1 AND feature_type = ?2 AND feature_id = ?3 AND rule_id = ?4",
-            )?;
-            let mut insert = tx.prepare(
-                "INSERT INTO problems (school_id, feature_type, feature_id, rule_id, school_name, township, feature_name, category, distance_m, lon, lat, first_scan, last_scan, first_seen, last_seen) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?13)",
-            )?;
-            let mut update = tx.prepare(
-                "UPDATE problems SET school_name = ?2, township = ?3, feature_name = ?4, category = ?5, distance_m = ?6, lon = ?7, lat = ?8, last_scan = ?9, last_seen = ?10 WHERE id = ?1",
-            )?;
-            let mut sighting = tx.prepare(
-                "INSERT INTO sightings (scan_id, problem_id, distance_m) VALUES (?1, ?2, ?3)",
-            )?;
-            for o in &s.observations {
-                let known: Option<(i64, String)> = find
-                    .query_row(
-                        params![o.school_id, o.feature_type, o.feature_id, o.rule_id],
-                        |r| Ok((r.get(0)?, r.get(1)?)),
-                    )
-                    .optional()?;
-                let id = match known {
-                    None => {
-                        insert.execute(params![
-                            o.school_id,
-                            o.feature_type,
-                            o.feature_id,
-                            o.rule_id,
-                            o.school_name,
-                            o.township,
-                            o.feature_name,
-                            o.category,
-                            o.distance_m,
-                            o.point.0,
-                            o.point.1,
-                            scan,
-                            at
-                        ])?;
-                        out.new += 1;
-                        tx.last_insert_rowid()
-                    }
-                    Some((id, status)) => {
-                        update.execute(params![
-                            id,
-                            o.school_name,
-                            o.township,
-                            o.feature_name,
-                            o.category,
-                            o.distance_m,
-                            o.point.0,
-                            o.point.1,
-                            scan,
-                            at
-                        ])?;
-                        out.persisting += 1;
-                        if status == Status::Verified.as_str() {
-                            tx.execute(
-                                "UPDATE problems SET status = 'open', closed_at = NULL, version = version + 1 WHERE id = ?1",
-                                [id],
-                            )?;
-                            audit(
-                                &tx,
-                                id,
-                                at,
-                                &actor,
-                                Some("found again by a scan after it was verified"),
-                                "status",
-                                Some("verified"),
-                                Some("open"),
-                            )?;
-                            out.reopened += 1;
-                        }
-                        id
-                    }
-                };
-                sighting.execute(params![scan, id, o.distance_m])?;
-            }
-            out.gone = tx.query_row(
-                "SELECT COUNT(*) FROM sightings WHERE scan_id = ?1 AND problem_id NOT IN (SELECT problem_id FROM sightings WHERE scan_id = ?2)",
-                params![previous, scan],
-                |r| r.get::<_, i64>(0),
-            )? as usize;
-        }
+        out.gone = tx.query_row(
+            "SELECT COUNT(*) FROM sightings WHERE scan_id = ?1 AND problem_id NOT IN (SELECT problem_id FROM sightings WHERE scan_id = ?2)",
+            params![previous, scan],
+            |r| r.get::<_, i64>(0),
+        )? as usize;
         tx.commit()?;
         Ok(out)
     }
@@ -260,20 +237,9 @@ impl SqliteStore {
             "WHERE ?1 = ?1"
         };
         let mut st = self.conn.prepare(&format!(
-            "SELECT id, problem_id, at, actor, field, from_value, to_value, note FROM audit {cond} ORDER BY id"
+            "SELECT {AUDIT_COLUMNS} FROM audit {cond} ORDER BY id"
         ))?;
-        let rows = st.query_map([id.unwrap_or(0)], |r| {
-            Ok(AuditEntry {
-                id: r.get(0)?,
-                problem_id: r.get(1)?,
-                at: r.get(2)?,
-                actor: r.get(3)?,
-                field: r.get(4)?,
-                from: r.get(5)?,
-                to: r.get(6)?,
-                note: r.get(7)?,
-            })
-        })?;
+        let rows = st.query_map([id.unwrap_or(0)], |r| Ok(audit_from_row!(r.get)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -297,10 +263,7 @@ impl SqliteStore {
             .ok_or(LedgerError::NotFound(id))?;
         let e: Edit = v.edit(&current)?;
         if !e.audits.is_empty() {
-            let (status, reason, closed) = match &e.status {
-                Some((s, r, c)) => (Some(s.as_str()), r.as_deref(), c.as_deref()),
-                None => (None, None, None),
-            };
+            let (status, reason, closed) = e.status_columns();
             tx.execute(
                 "UPDATE problems SET unit = COALESCE(?2, unit), measure = COALESCE(?3, measure), \
                  deadline = COALESCE(?4, deadline), supervised = COALESCE(?5, supervised), \
@@ -309,17 +272,8 @@ impl SqliteStore {
                  WHERE id = ?1",
                 params![id, e.unit, e.measure, e.deadline, e.supervised, status, reason, closed],
             )?;
-            for (field, from, to) in &e.audits {
-                audit(
-                    &tx,
-                    id,
-                    &e.at,
-                    &v.actor,
-                    v.note.as_deref(),
-                    field,
-                    from.as_deref(),
-                    to.as_deref(),
-                )?;
+            for a in e.audit_entries(id, v) {
+                audit(&tx, a)?;
             }
         }
         let after = tx.query_row(&select, [id], problem_row)?;
