@@ -4,79 +4,23 @@
 //! Expected values: the sample county's counts are those of `perimeter gen --scale county --seed 2026
 //! --sample` (300 schools, 30 000 venues, 200 water bodies; data/README.md).
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+mod serve_support;
+
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-/// Kills the server if the test fails half-way.
-struct Server(Child);
+use serve_support::{bearer, Answer, Served};
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// One request with `Connection: close`: (status, headers in lower case, body).
-fn request(addr: &str, method: &str, path: &str, body: &str) -> (u16, String, Vec<u8>) {
+/// One request asking for JSON: (status, headers in lower case, body).
+fn request(addr: &str, method: &str, path: &str, body: &str) -> Answer {
     request_as(addr, method, path, body, None)
 }
 
 /// A request with `Authorization: Bearer TOKEN` when a token is given.
-fn request_as(
-    addr: &str,
-    method: &str,
-    path: &str,
-    body: &str,
-    token: Option<&str>,
-) -> (u16, String, Vec<u8>) {
-    let mut s = TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(60)))
-        .expect("timeout");
-    let auth = token
-        .map(|t| format!("Authorization: Bearer {t}\r\n"))
-        .unwrap_or_default();
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAccept: application/json\r\nContent-Type: application/json\r\n{auth}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).expect("send");
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).expect("read");
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("end of head");
-    let head = String::from_utf8_lossy(&raw[..split]).to_lowercase();
-    let status: u16 = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status");
-    let mut body = raw[split + 4..].to_vec();
-    if head.contains("transfer-encoding: chunked") {
-        // De-chunk: size line, data, CRLF … 0.
-        let mut out = Vec::new();
-        let mut rest = &body[..];
-        loop {
-            let eol = rest
-                .windows(2)
-                .position(|w| w == b"\r\n")
-                .expect("chunk size");
-            let size = usize::from_str_radix(String::from_utf8_lossy(&rest[..eol]).trim(), 16)
-                .expect("hex size");
-            if size == 0 {
-                break;
-            }
-            out.extend_from_slice(&rest[eol + 2..eol + 2 + size]);
-            rest = &rest[eol + 2 + size + 2..];
-        }
-        body = out;
-    }
-    (status, head, body)
+fn request_as(addr: &str, method: &str, path: &str, body: &str, token: Option<&str>) -> Answer {
+    let mut headers = vec!["Accept: application/json".to_string()];
+    headers.extend(token.map(bearer));
+    serve_support::request(addr, method, path, &headers, body)
 }
 
 fn json(body: &[u8]) -> serde_json::Value {
@@ -102,36 +46,15 @@ fn serve_the_sample_county() {
         ),
     )
     .expect("write");
-    let child = Command::new(env!("CARGO_BIN_EXE_perimeter"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--web"])
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_perimeter"));
+    cmd.args(["serve", "--listen", "127.0.0.1:0", "--web"])
         .arg(web.path())
         .arg("--tokens")
         .arg(&tokens)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start perimeter serve");
-    let mut server = Server(child);
-    let stdout = server.0.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut lines = Vec::new();
-    let addr = loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(180))
-            .unwrap_or_else(|_| panic!("no address printed; got {lines:?}"));
-        if let Some(url) = line.strip_prefix("listening on http://") {
-            break url.trim().to_string();
-        }
-        lines.push(line);
-    };
+        .stderr(Stdio::null());
+    let mut server = Served::start(cmd, Duration::from_secs(180));
+    let (addr, lines) = (server.addr.clone(), server.before.clone());
     assert!(
         lines
             .iter()
@@ -139,7 +62,7 @@ fn serve_the_sample_county() {
         "{lines:?}"
     );
     assert_eq!(
-        rx.recv_timeout(Duration::from_secs(5)).ok(),
+        server.next_line(Duration::from_secs(5)),
         Some(format!("map: http://{addr}/map/"))
     );
     // The guard-post plan made at start-up (as `perimeter posts plan` with its defaults: 226 posts).
@@ -245,24 +168,10 @@ fn serve_the_sample_county() {
     assert!(String::from_utf8_lossy(&body).contains("校园周边"));
 
     // SIGTERM: a graceful stop, exit code 0.
-    let pid = server.0.id().to_string();
-    let killed = Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .expect("kill");
-    assert!(killed.success());
-    let mut stopped = false;
-    for _ in 0..100 {
-        if let Some(status) = server.0.try_wait().expect("wait") {
-            assert!(status.success(), "{status}");
-            stopped = true;
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert!(stopped, "the server did not stop within 10 s of SIGTERM");
+    let (status, _) = server.stop();
+    assert!(status.success(), "{status}");
     assert_eq!(
-        rx.recv_timeout(Duration::from_secs(5)).ok().as_deref(),
+        server.next_line(Duration::from_secs(5)).as_deref(),
         Some("stopped")
     );
 }

@@ -4,14 +4,16 @@
 //! entry), and be consistent: one audit entry per version step, at most one unacknowledged write (the
 //! one in flight) per problem.
 
+mod serve_support;
+
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use serve_support::{bearer, try_request, Served};
 
 use perimeter::ledger::roles::hash_token;
 use perimeter::ledger::{Ledger, Observation, ProblemFilter};
@@ -19,78 +21,34 @@ use perimeter::ledger::{Ledger, Observation, ProblemFilter};
 const PROBLEMS: i64 = 24;
 const ROUNDS: usize = 10;
 
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// One PATCH with `Connection: close`; `None` when the server is gone or the answer is cut short.
+/// One PATCH; `None` when the server is gone or the answer is cut short.
 fn patch(addr: &str, id: i64, version: i64, body: &str) -> Option<(u16, String)> {
-    let mut s = TcpStream::connect(addr).ok()?;
-    s.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    let req = format!(
-        "PATCH /ledger/problems/{id} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer crash-admin\r\nIf-Match: \"{version}\"\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).ok()?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw).ok()?;
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = String::from_utf8_lossy(&raw[..split]).to_lowercase();
-    let status: u16 = head.split_whitespace().nth(1)?.parse().ok()?;
-    let len: usize = head
-        .lines()
-        .find_map(|l| l.strip_prefix("content-length:"))?
-        .trim()
-        .parse()
-        .ok()?;
-    let body = &raw[split + 4..];
-    (body.len() == len).then(|| (status, String::from_utf8_lossy(body).into_owned()))
+    let headers = [bearer("crash-admin"), format!("If-Match: \"{version}\"")];
+    let path = format!("/ledger/problems/{id}");
+    let timeout = Duration::from_secs(10);
+    let (status, _, body) = try_request(addr, "PATCH", &path, &headers, body, timeout).ok()?;
+    Some((status, String::from_utf8_lossy(&body).into_owned()))
 }
 
-fn start(dir: &Path) -> (Server, String) {
+fn start(dir: &Path) -> Served {
     let schools =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/load/schools_4547.geojson");
-    let child = Command::new(env!("CARGO_BIN_EXE_perimeter"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--web",
-            "none",
-            "--schools",
-        ])
-        .arg(schools)
-        .arg("--ledger")
-        .arg(dir.join("ledger.db"))
-        .arg("--tokens")
-        .arg(dir.join("tokens.toml"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start perimeter serve");
-    let mut server = Server(child);
-    let stdout = server.0.stdout.take().expect("stdout");
-    let (tx, rx) = mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("no address printed");
-        if let Some(a) = line.strip_prefix("listening on http://") {
-            return (server, a.trim().to_string());
-        }
-    }
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_perimeter"));
+    cmd.args([
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--web",
+        "none",
+        "--schools",
+    ])
+    .arg(schools)
+    .arg("--ledger")
+    .arg(dir.join("ledger.db"))
+    .arg("--tokens")
+    .arg(dir.join("tokens.toml"))
+    .stderr(Stdio::null());
+    Served::start(cmd, Duration::from_secs(60))
 }
 
 /// An acknowledged write: problem, the version the server answered, the measure written.
@@ -140,7 +98,8 @@ fn acknowledged_writes_survive_sigkill() {
             .iter()
             .map(|p| (p.id, p.version))
             .collect();
-        let (mut server, addr) = start(dir);
+        let server = start(dir);
+        let addr = server.addr.clone();
         let acks = Arc::new(Mutex::new(Vec::<Ack>::new()));
         let count = Arc::new(AtomicUsize::new(0));
         let writers: Vec<_> = (0..2i64)
@@ -174,8 +133,7 @@ fn acknowledged_writes_survive_sigkill() {
         while count.load(Ordering::SeqCst) < target && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(1));
         }
-        server.0.kill().expect("SIGKILL");
-        server.0.wait().unwrap();
+        server.kill();
         for w in writers {
             w.join().expect("writer");
         }

@@ -6,26 +6,16 @@
 
 mod pg_support;
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+mod serve_support;
+
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use perimeter::ledger::{Ledger, Observation};
+use serve_support::{bearer, Served};
 
-/// Kills the server if the test fails half-way.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// One request with `Connection: close` as the admin: (status, body).
+/// One request as the admin, with `If-Match` when given: (status, body). The answers are never chunked.
 fn request(
     addr: &str,
     method: &str,
@@ -33,30 +23,11 @@ fn request(
     if_match: Option<&str>,
     body: &str,
 ) -> (u16, String) {
-    let mut s = TcpStream::connect(addr).expect("connect");
-    s.set_read_timeout(Some(Duration::from_secs(60)))
-        .expect("timeout");
-    let m = if_match
-        .map(|v| format!("If-Match: {v}\r\n"))
-        .unwrap_or_default();
-    let req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer pg-admin\r\nContent-Type: application/json\r\n{m}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    s.write_all(req.as_bytes()).expect("send");
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).expect("read");
-    let (head, body) = raw.split_once("\r\n\r\n").expect("end of head");
-    let status = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status");
-    assert!(
-        !head.to_lowercase().contains("transfer-encoding: chunked"),
-        "{head}"
-    );
-    (status, body.to_string())
+    let mut headers = vec![bearer("pg-admin")];
+    headers.extend(if_match.map(|v| format!("If-Match: {v}")));
+    let (status, head, body) = serve_support::request(addr, method, path, &headers, body);
+    assert!(!head.contains("transfer-encoding: chunked"), "{head}");
+    (status, String::from_utf8(body).expect("UTF-8"))
 }
 
 #[test]
@@ -92,47 +63,20 @@ fn serve_a_ledger_kept_in_postgres() {
         ),
     )
     .expect("write");
-    let child = Command::new(env!("CARGO_BIN_EXE_perimeter"))
-        .args([
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--ledger",
-            &url,
-            "--tokens",
-        ])
-        .arg(&tokens)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start perimeter serve");
-    let mut server = Server(child);
-    let stdout = server.0.stdout.take().expect("stdout");
-    let mut stderr = server.0.stderr.take().expect("stderr");
-    let (tx, rx) = mpsc::channel::<String>();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let errors = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stderr.read_to_string(&mut s);
-        s
-    });
-    let mut lines = Vec::new();
-    let addr = loop {
-        let line = rx
-            .recv_timeout(Duration::from_secs(180))
-            .unwrap_or_else(|_| panic!("no address printed; got {lines:?}"));
-        if let Some(a) = line.strip_prefix("listening on http://") {
-            break a.trim().to_string();
-        }
-        lines.push(line);
-    };
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_perimeter"));
+    cmd.args([
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--ledger",
+        &url,
+        "--tokens",
+    ])
+    .arg(&tokens)
+    .current_dir(env!("CARGO_MANIFEST_DIR"))
+    .stderr(Stdio::piped());
+    let mut server = Served::start(cmd, Duration::from_secs(180));
+    let (addr, lines) = (server.addr.clone(), server.before.clone());
     assert!(
         lines
             .iter()
@@ -159,23 +103,8 @@ fn serve_a_ledger_kept_in_postgres() {
     assert_eq!(status, 404, "{body}");
 
     // SIGTERM: a graceful stop, exit code 0, no panic while the store is closed.
-    let pid = server.0.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .expect("kill")
-        .success());
-    let mut stopped = false;
-    for _ in 0..100 {
-        if let Some(status) = server.0.try_wait().expect("wait") {
-            assert!(status.success(), "{status}");
-            stopped = true;
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    assert!(stopped, "the server did not stop within 10 s of SIGTERM");
-    let errors = errors.join().unwrap();
+    let (status, errors) = server.stop();
+    assert!(status.success(), "{status}");
     assert!(!errors.contains("panicked"), "{errors}");
 
     let l = Ledger::open(&PathBuf::from(&url)).unwrap();
