@@ -598,3 +598,40 @@ fn top_level_forms() {
         )
     );
 }
+
+/// The layer files are read side by side, but the error reported is that of the first bad file in
+/// input order — here a large schools file broken at its end, which finishes after the small broken
+/// water file that follows it — and the same on every run.
+#[test]
+fn the_first_bad_file_in_input_order_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut schools: Vec<String> = (0..30_000)
+        .map(|i| GOOD_SCHOOL.replace("\"id\":\"a\"", &format!("\"id\":\"s{i}\"")))
+        .collect();
+    schools.push(UNCLOSED.to_string());
+    let refs: Vec<&str> = schools.iter().map(String::as_str).collect();
+    let s = write(dir.path(), "schools.geojson", &fc(&refs));
+    let w = write(
+        dir.path(),
+        "water.geojson",
+        b"{\"type\": \"FeatureCollection\"",
+    );
+    let inputs = [
+        input(&s, LayerKind::Schools, None),
+        input(&w, LayerKind::Water, None),
+    ];
+    let want = format!(
+        "{}: feature #30000 (id b), field 'geometry': ring 0: ring is not closed (first position (112.43, 33.49), last (112.431, 33.49))",
+        s.display()
+    );
+    for _ in 0..3 {
+        let err = load_all(&inputs, &[], &LoadOptions::default()).unwrap_err();
+        assert_eq!(err.to_string(), want);
+    }
+    // Alone, the water file's own error.
+    let err = load_all(&inputs[1..], &[], &LoadOptions::default()).unwrap_err();
+    assert!(
+        err.to_string().starts_with(&format!("{}: ", w.display())),
+        "{err}"
+    );
+}

@@ -469,9 +469,44 @@ fn read_built<T: Send + build::Identified>(
     Ok((report, items))
 }
 
+/// One layer file's items.
+enum Items {
+    Schools(Vec<School>),
+    Venues(Vec<Venue>),
+    Water(Vec<WaterBody>),
+    Gates(Vec<(String, Gate)>),
+}
+
+/// Reads one layer file: its report (counts included) and its items.
+fn read_input(input: &Input, opts: &LoadOptions) -> Result<(FileReport, Items), LoadError> {
+    Ok(match input.layer {
+        LayerKind::Schools => {
+            let (mut report, schools) = read_built(input, opts, build::school)?;
+            report.count_schools(&schools);
+            (report, Items::Schools(schools))
+        }
+        LayerKind::Venues => {
+            let (mut report, venues) = read_built(input, opts, build::venue)?;
+            report.count_venues(&venues);
+            (report, Items::Venues(venues))
+        }
+        LayerKind::Water => {
+            let (mut report, water) = read_built(input, opts, build::water_body)?;
+            report.count_water(&water);
+            (report, Items::Water(water))
+        }
+        LayerKind::Gates => {
+            let (mut report, gates) = read_built(input, opts, build::gate)?;
+            report.count_gates(&gates);
+            (report, Items::Gates(gates))
+        }
+    })
+}
+
 /// Loads every layer input and OSM file into one dataset, gives the schools their gates, and reports
-/// what each file gave. The first error stops the load (unless `opts.skip_invalid`, which skips bad
-/// features and lists them in the report).
+/// what each file gave. The layer files are read side by side (a small file's one-thread steps overlap
+/// the large one's); their items are put together in input order. The first error in input order stops
+/// the load (unless `opts.skip_invalid`, which skips bad features and lists them in the report).
 pub fn load_all(
     inputs: &[Input],
     osm_files: &[PathBuf],
@@ -480,33 +515,20 @@ pub fn load_all(
     let mut ds = Dataset::default();
     let mut files = Vec::new();
     let mut gate_files: Vec<(usize, Vec<(String, Gate)>)> = Vec::new();
-    for input in inputs {
-        match input.layer {
-            LayerKind::Schools => {
-                let (mut report, schools) = read_built(input, opts, build::school)?;
-                report.count_schools(&schools);
-                append(&mut ds.schools, schools);
-                files.push(report);
-            }
-            LayerKind::Venues => {
-                let (mut report, venues) = read_built(input, opts, build::venue)?;
-                report.count_venues(&venues);
-                append(&mut ds.venues, venues);
-                files.push(report);
-            }
-            LayerKind::Water => {
-                let (mut report, water) = read_built(input, opts, build::water_body)?;
-                report.count_water(&water);
-                append(&mut ds.water, water);
-                files.push(report);
-            }
-            LayerKind::Gates => {
-                let (mut report, gates) = read_built(input, opts, build::gate)?;
-                report.count_gates(&gates);
-                gate_files.push((files.len(), gates));
-                files.push(report);
-            }
+    let read: Vec<Result<(FileReport, Items), LoadError>> = inputs
+        .par_iter()
+        .with_max_len(1)
+        .map(|input| read_input(input, opts))
+        .collect();
+    for r in read {
+        let (report, items) = r?;
+        match items {
+            Items::Schools(schools) => append(&mut ds.schools, schools),
+            Items::Venues(venues) => append(&mut ds.venues, venues),
+            Items::Water(water) => append(&mut ds.water, water),
+            Items::Gates(gates) => gate_files.push((files.len(), gates)),
         }
+        files.push(report);
     }
     for path in osm_files {
         let format = Format::from_path(path)?;
