@@ -554,49 +554,37 @@ fn top_level_forms() {
     let raw = raw.unwrap();
     assert_eq!((raw.features.len(), raw.crs.clone()), (1, Crs::Wgs84));
     assert_eq!(raw.features[0].get("name"), Some("城关小学"));
-    // An object with features but no type, and a geometry at the top level, are not accepted.
-    let (err, p) = read(
-        "untyped.geojson",
-        &format!(r#"{{"features":[{GOOD_SCHOOL}]}}"#),
-    );
-    assert_eq!(
-        err.unwrap_err().to_string(),
-        format!(
-            "{}: not a valid GeoJSON file: the top-level object has no 'type'",
-            p.display()
-        )
-    );
-    let (err, p) = read(
-        "point.geojson",
-        r#"{"type":"Point","coordinates":[112.4,33.5]}"#,
-    );
-    assert_eq!(
-        err.unwrap_err().to_string(),
-        format!(
-            "{}: not a valid GeoJSON file: expected a FeatureCollection, a Feature or an array of Features, got type 'Point'",
-            p.display()
-        )
-    );
-    // GOOD_SCHOOL's second line has 129 characters; then "] x": the x is column 132.
-    let (err, p) = read("trailing.geojson", &format!("[{GOOD_SCHOOL}] x"));
-    assert_eq!(
-        err.unwrap_err().to_string(),
-        format!(
-            "{}: not a valid GeoJSON file: trailing characters at line 2 column 132",
-            p.display()
-        )
-    );
-    let (err, p) = read(
-        "fc.geojson",
-        r#"{"type":"FeatureCollection","features":{}}"#,
-    );
-    assert_eq!(
-        err.unwrap_err().to_string(),
-        format!(
-            "{}: not a valid GeoJSON file: invalid type: map, expected an array of Features at line 1 column 39",
-            p.display()
-        )
-    );
+    // An object with features but no type, a geometry at the top level, trailing text and features
+    // that are not an array are not accepted. (GOOD_SCHOOL's second line has 129 characters; then
+    // "] x": the x is column 132.)
+    for (name, text, message) in [
+        (
+            "untyped.geojson",
+            format!(r#"{{"features":[{GOOD_SCHOOL}]}}"#),
+            "the top-level object has no 'type'",
+        ),
+        (
+            "point.geojson",
+            r#"{"type":"Point","coordinates":[112.4,33.5]}"#.to_string(),
+            "expected a FeatureCollection, a Feature or an array of Features, got type 'Point'",
+        ),
+        (
+            "trailing.geojson",
+            format!("[{GOOD_SCHOOL}] x"),
+            "trailing characters at line 2 column 132",
+        ),
+        (
+            "fc.geojson",
+            r#"{"type":"FeatureCollection","features":{}}"#.to_string(),
+            "invalid type: map, expected an array of Features at line 1 column 39",
+        ),
+    ] {
+        let (err, p) = read(name, &text);
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            format!("{}: not a valid GeoJSON file: {message}", p.display())
+        );
+    }
 }
 
 /// The layer files are read side by side, but the error reported is that of the first bad file in
