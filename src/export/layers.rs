@@ -170,21 +170,31 @@ fn push_point_geometry(buf: &mut Vec<u8>, p: &Point<f64>) -> Result<(), String> 
     Ok(())
 }
 
-/// A single-part MultiPolygon is written as a Polygon.
-fn push_area_geometry(buf: &mut Vec<u8>, mp: &MultiPolygon<f64>) -> Result<(), String> {
-    if mp.0.is_empty() {
-        return Err("empty geometry".into());
-    }
-    if let [one] = mp.0.as_slice() {
-        buf.extend_from_slice(b"{\"type\":\"Polygon\",\"coordinates\":");
-        push_rings(buf, one)?;
+/// A multi-part geometry: `{"type":SINGLE,…}` when it has one part, `{"type":MULTI,…}` with every part
+/// otherwise; an error when it has none.
+fn push_parts<T>(
+    buf: &mut Vec<u8>,
+    parts: &[T],
+    (single, multi): (&str, &str),
+    push: impl Fn(&mut Vec<u8>, &T) -> Result<(), String>,
+) -> Result<(), String> {
+    let kind = match parts {
+        [] => return Err("empty geometry".into()),
+        [_] => single,
+        _ => multi,
+    };
+    buf.extend_from_slice(b"{\"type\":\"");
+    buf.extend_from_slice(kind.as_bytes());
+    buf.extend_from_slice(b"\",\"coordinates\":");
+    if let [one] = parts {
+        push(buf, one)?;
     } else {
-        buf.extend_from_slice(b"{\"type\":\"MultiPolygon\",\"coordinates\":[");
-        for (i, p) in mp.0.iter().enumerate() {
+        buf.push(b'[');
+        for (i, part) in parts.iter().enumerate() {
             if i > 0 {
                 buf.push(b',');
             }
-            push_rings(buf, p)?;
+            push(buf, part)?;
         }
         buf.push(b']');
     }
@@ -192,26 +202,14 @@ fn push_area_geometry(buf: &mut Vec<u8>, mp: &MultiPolygon<f64>) -> Result<(), S
     Ok(())
 }
 
+/// A single-part MultiPolygon is written as a Polygon.
+fn push_area_geometry(buf: &mut Vec<u8>, mp: &MultiPolygon<f64>) -> Result<(), String> {
+    push_parts(buf, &mp.0, ("Polygon", "MultiPolygon"), push_rings)
+}
+
 /// A single-part MultiLineString is written as a LineString.
 fn push_lines_geometry(buf: &mut Vec<u8>, ml: &MultiLineString<f64>) -> Result<(), String> {
-    if let [one] = ml.0.as_slice() {
-        buf.extend_from_slice(b"{\"type\":\"LineString\",\"coordinates\":");
-        push_line(buf, one)?;
-    } else {
-        if ml.0.is_empty() {
-            return Err("empty geometry".into());
-        }
-        buf.extend_from_slice(b"{\"type\":\"MultiLineString\",\"coordinates\":[");
-        for (i, l) in ml.0.iter().enumerate() {
-            if i > 0 {
-                buf.push(b',');
-            }
-            push_line(buf, l)?;
-        }
-        buf.push(b']');
-    }
-    buf.push(b'}');
-    Ok(())
+    push_parts(buf, &ml.0, ("LineString", "MultiLineString"), push_line)
 }
 
 /// Appends `s` as a JSON string: copied as is when nothing needs escaping (the usual case), else
@@ -764,6 +762,37 @@ mod tests {
             serde_json::from_str(&std::fs::read_to_string(&gates).unwrap()).unwrap();
         assert_eq!(g["features"][2]["properties"]["school_id"], "S3");
         assert_eq!(g["features"][2]["properties"]["id"], "S3-G1");
+    }
+
+    /// One part is written as the single type, several as the multi type, none is refused.
+    #[test]
+    fn parts_written_as_single_or_multi() {
+        let line = |x: f64| LineString::from(vec![(x, 33.5), (x + 0.5, 33.25)]);
+        let write = |parts: Vec<LineString<f64>>| {
+            let mut buf = Vec::new();
+            push_lines_geometry(&mut buf, &MultiLineString(parts)).map(|()| buf)
+        };
+        assert_eq!(
+            String::from_utf8(write(vec![line(112.0)]).unwrap()).unwrap(),
+            r#"{"type":"LineString","coordinates":[[112,33.5],[112.5,33.25]]}"#
+        );
+        assert_eq!(
+            String::from_utf8(write(vec![line(112.0), line(113.0)]).unwrap()).unwrap(),
+            r#"{"type":"MultiLineString","coordinates":[[[112,33.5],[112.5,33.25]],[[113,33.5],[113.5,33.25]]]}"#
+        );
+        assert_eq!(write(vec![]).unwrap_err(), "empty geometry");
+        let mut buf = Vec::new();
+        let two = MultiPolygon(vec![square(112.0, 33.0, 0.5), square(113.0, 33.0, 0.5)]);
+        push_area_geometry(&mut buf, &two).unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            r#"{"type":"MultiPolygon","coordinates":[[[[112,33],[112.5,33],[112.5,33.5],[112,33.5],[112,33]]],[[[113,33],[113.5,33],[113.5,33.5],[113,33.5],[113,33]]]]}"#
+        );
+        let mut buf = Vec::new();
+        assert_eq!(
+            push_area_geometry(&mut buf, &MultiPolygon(vec![])).unwrap_err(),
+            "empty geometry"
+        );
     }
 
     #[test]

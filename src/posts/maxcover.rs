@@ -8,6 +8,7 @@
 //! column of largest marginal gain, pruned by the same bound.
 
 use super::components::Sub;
+use super::is_subset;
 
 /// Values and bounds for `q = 0, 1, …, qmax` from the greedy sequence.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,20 +37,6 @@ pub struct MaxCover<'a> {
     /// Undominated columns.
     cols: Vec<u32>,
     pub total: f64,
-}
-
-fn is_subset(a: &[u32], b: &[u32]) -> bool {
-    let mut j = 0;
-    for &x in a {
-        while j < b.len() && b[j] < x {
-            j += 1;
-        }
-        if j == b.len() || b[j] != x {
-            return false;
-        }
-        j += 1;
-    }
-    true
 }
 
 impl<'a> MaxCover<'a> {

@@ -32,3 +32,37 @@ pub use candidates::{Candidate, CandidateSource};
 pub use config::{PostsConfig, PostsConfigError};
 pub use demand::DemandPoint;
 pub use plan::{plan, Model, Plan, PlanError, PlanParams, Solver};
+
+/// Is every element of `a` in `b`? Both sorted ascending, without repeats (rows and columns of the
+/// coverage matrix, used by the set-cover and max-cover reductions).
+pub(crate) fn is_subset(a: &[u32], b: &[u32]) -> bool {
+    let mut j = 0;
+    for &x in a {
+        while j < b.len() && b[j] < x {
+            j += 1;
+        }
+        if j == b.len() || b[j] != x {
+            return false;
+        }
+        j += 1;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_subset;
+
+    /// Against a plain membership test, on every pair of subsets of 0..8.
+    #[test]
+    fn is_subset_equals_membership() {
+        let set = |m: u32| -> Vec<u32> { (0..8).filter(|i| m >> i & 1 == 1).collect() };
+        for ma in 0..256u32 {
+            for mb in 0..256u32 {
+                let (a, b) = (set(ma), set(mb));
+                let want = a.iter().all(|x| b.contains(x));
+                assert_eq!(is_subset(&a, &b), want, "{a:?} ⊆ {b:?}");
+            }
+        }
+    }
+}

@@ -13,6 +13,7 @@
 //!    packing bound. Finishing within the budget proves the incumbent optimal.
 
 use super::components::Sub;
+use super::is_subset;
 
 /// The answer for one component.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,21 +26,6 @@ pub struct CoverResult {
     pub proven: bool,
     /// Branch-and-bound nodes visited.
     pub nodes: u64,
-}
-
-fn is_subset(a: &[u32], b: &[u32]) -> bool {
-    // both sorted
-    let mut j = 0;
-    for &x in a {
-        while j < b.len() && b[j] < x {
-            j += 1;
-        }
-        if j == b.len() || b[j] != x {
-            return false;
-        }
-        j += 1;
-    }
-    true
 }
 
 /// Rows left after the reductions (each a sorted set of surviving columns) and the forced columns.
