@@ -163,6 +163,19 @@ impl Filter {
     }
 }
 
+/// Widens `extent` (`[min_lon, min_lat, max_lon, max_lat]`, `None`: empty) to cover the box `b`.
+pub(crate) fn grow_extent(extent: &mut Option<[f64; 4]>, b: [f64; 4]) {
+    *extent = Some(match *extent {
+        None => b,
+        Some(e) => [
+            e[0].min(b[0]),
+            e[1].min(b[1]),
+            e[2].max(b[2]),
+            e[3].max(b[3]),
+        ],
+    });
+}
+
 /// Parsed property filters: every listed filter must match (AND), any of its values (OR).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filters(pub Vec<(Filter, Vec<String>)>);
@@ -342,15 +355,7 @@ impl Published {
                     Rectangle::from_corners([b[0], b[1]], [b[2], b[3]]),
                     k as u32,
                 ));
-                extent = Some(match extent {
-                    None => b,
-                    Some(e) => [
-                        e[0].min(b[0]),
-                        e[1].min(b[1]),
-                        e[2].max(b[2]),
-                        e[3].max(b[3]),
-                    ],
-                });
+                grow_extent(&mut extent, b);
             }
         }
         let tree = RTree::bulk_load(entries);

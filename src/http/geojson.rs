@@ -123,14 +123,7 @@ fn pos(out: &mut Vec<u8>, x: f64, y: f64) {
 }
 
 fn line(out: &mut Vec<u8>, l: &LineString<f64>) {
-    out.push(b'[');
-    for (i, c) in l.0.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        pos(out, c.x, c.y);
-    }
-    out.push(b']');
+    list(out, &l.0, |out, c| pos(out, c.x, c.y));
 }
 
 fn polygon(out: &mut Vec<u8>, p: &Polygon<f64>) {
@@ -139,6 +132,18 @@ fn polygon(out: &mut Vec<u8>, p: &Polygon<f64>) {
     for r in p.interiors() {
         out.push(b',');
         line(out, r);
+    }
+    out.push(b']');
+}
+
+/// `[a,b,…]`, each part written by `write`.
+fn list<T>(out: &mut Vec<u8>, parts: &[T], write: fn(&mut Vec<u8>, &T)) {
+    out.push(b'[');
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write(out, part);
     }
     out.push(b']');
 }
@@ -162,24 +167,12 @@ pub fn write_geometry(out: &mut Vec<u8>, g: GeomRef<'_>) {
             polygon(out, p);
         }
         GeomRef::MultiPolygon(ps) => {
-            out.extend_from_slice(b"{\"type\":\"MultiPolygon\",\"coordinates\":[");
-            for (i, p) in ps.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                polygon(out, p);
-            }
-            out.push(b']');
+            out.extend_from_slice(b"{\"type\":\"MultiPolygon\",\"coordinates\":");
+            list(out, ps, polygon);
         }
         GeomRef::MultiLineString(ls) => {
-            out.extend_from_slice(b"{\"type\":\"MultiLineString\",\"coordinates\":[");
-            for (i, l) in ls.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                line(out, l);
-            }
-            out.push(b']');
+            out.extend_from_slice(b"{\"type\":\"MultiLineString\",\"coordinates\":");
+            list(out, ls, line);
         }
     }
     out.push(b'}');
@@ -330,6 +323,28 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             r#"{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]]]}"#
+        );
+        let mut out = Vec::new();
+        write_geometry(&mut out, GeomRef::MultiPolygon(&[poly.clone(), poly]));
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"type":"MultiPolygon","coordinates":[[[[0,0],[1,0],[1,1],[0,0]]],[[[0,0],[1,0],[1,1],[0,0]]]]}"#
+        );
+        let lines = [
+            LineString::from(vec![(112.5, 33.5), (112.25, 33.75)]),
+            LineString::from(vec![(113.0, 34.0), (113.5, 34.5), (114.0, 34.0)]),
+        ];
+        let mut out = Vec::new();
+        write_geometry(&mut out, GeomRef::MultiLineString(&lines));
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"type":"MultiLineString","coordinates":[[[112.5,33.5],[112.25,33.75]],[[113,34],[113.5,34.5],[114,34]]]}"#
+        );
+        let mut out = Vec::new();
+        write_geometry(&mut out, GeomRef::MultiLineString(&[]));
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"{"type":"MultiLineString","coordinates":[]}"#
         );
         let mut out = Vec::new();
         num(&mut out, 1e-7);

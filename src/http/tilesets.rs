@@ -31,7 +31,7 @@ use rayon::prelude::*;
 use rstar::AABB;
 use serde_json::{json, Value as Json};
 
-use super::collections::{CollectionId, GeomRef, Published};
+use super::collections::{grow_extent, CollectionId, GeomRef, Published};
 use super::guard_posts::link_distance_m;
 use crate::export::posts::officer_label;
 use crate::model::Category;
@@ -374,15 +374,7 @@ pub fn tilejson(
     let mut extent: Option<[f64; 4]> = None;
     for &c in layers {
         if let Some(b) = p.collection(c).extent {
-            extent = Some(match extent {
-                None => b,
-                Some(e) => [
-                    e[0].min(b[0]),
-                    e[1].min(b[1]),
-                    e[2].max(b[2]),
-                    e[3].max(b[3]),
-                ],
-            });
+            grow_extent(&mut extent, b);
         }
     }
     let bounds = extent.unwrap_or([-180.0, -85.051_128_779_806_59, 180.0, 85.051_128_779_806_59]);
