@@ -53,6 +53,16 @@ impl Role {
         !matches!(self, Role::Viewer)
     }
 
+    /// May change some problems (of at least one feature type): regulators, police, admins.
+    pub fn may_edit_some(self) -> bool {
+        ["venue", "water"].iter().any(|t| self.may_edit(t))
+    }
+
+    /// May record a scan of the served findings on the ledger: analysts and admins.
+    pub fn may_record_scans(self) -> bool {
+        matches!(self, Role::Analyst | Role::Admin)
+    }
+
     /// May change problems about features of this type (`venue` or `water`).
     pub fn may_edit(self, feature_type: &str) -> bool {
         match self {
@@ -185,6 +195,41 @@ impl Tokens {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The role table of the module's documentation, row by row.
+    #[test]
+    fn role_table() {
+        let all = [
+            Role::Viewer,
+            Role::Analyst,
+            Role::Regulator,
+            Role::Police,
+            Role::Admin,
+        ];
+        let rows: Vec<(&str, bool, bool, bool, bool, bool)> = all
+            .iter()
+            .map(|&r| {
+                (
+                    r.as_str(),
+                    r.may_read_ledger(),
+                    r.may_edit("venue"),
+                    r.may_edit("water"),
+                    r.may_edit_some(),
+                    r.may_record_scans(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("viewer", false, false, false, false, false),
+                ("analyst", true, false, false, false, true),
+                ("regulator", true, true, false, true, false),
+                ("police", true, false, true, true, false),
+                ("admin", true, true, true, true, true),
+            ]
+        );
+    }
 
     #[test]
     fn file_and_lookup() {

@@ -181,10 +181,7 @@ pub async fn patch(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let (l, who) = reader(&state, &headers)?;
-    if !matches!(
-        who.role,
-        ledger::Role::Regulator | ledger::Role::Police | ledger::Role::Admin
-    ) {
+    if !who.role.may_edit_some() {
         return Err(ApiError::Forbidden(format!(
             "role '{}' may not change the ledger",
             who.role.as_str()
@@ -279,7 +276,7 @@ pub async fn record_scan(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let (l, who) = reader(&state, &headers)?;
-    if !matches!(who.role, ledger::Role::Analyst | ledger::Role::Admin) {
+    if !who.role.may_record_scans() {
         return Err(ApiError::Forbidden(format!(
             "role '{}' may not run scans",
             who.role.as_str()
