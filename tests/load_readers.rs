@@ -12,7 +12,7 @@ use perimeter::geodesy::ground_distance_m;
 use perimeter::load::{
     build, csv, geojson, load_all, shp, Input, LayerKind, LoadOptions, RawLayer,
 };
-use perimeter::model::{Category, Footprint, SchoolKind, Site, WaterGeom, WaterKind};
+use perimeter::model::{Category, Footprint, SchoolKind, Site, Venue, WaterGeom, WaterKind};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -416,6 +416,81 @@ fn csv_with_bom_in_gcj02_lands_within_a_centimetre() {
     );
     assert_eq!(venues[3].scope(), Some("日用百货、卷烟零售"));
     assert_eq!(venues[0].address(), Some("城关镇人民路18号"));
+}
+
+/// With `drop_venue_details` (what `perimeter scan`, `check` and `posts plan` load) a venue keeps its
+/// id, name, licence, category and position — the business scope still classifies it — but not its
+/// address, scope or status.
+#[test]
+fn venue_details_dropped_keep_identity_and_category() {
+    let keep = LoadOptions::default();
+    let drop = LoadOptions {
+        drop_venue_details: true,
+        ..LoadOptions::default()
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("venues.csv");
+    std::fs::write(
+        &path,
+        "id,name,lon,lat,licence,address,scope,status\n\
+         V1,星际网咖,112.43,33.49,92411303MA00000001,城关镇人民路18号,互联网上网服务,存续\n\
+         V2,便民超市,112.44,33.50,92411303MA00000002,城关镇解放街3号,日用百货、卷烟零售,在业\n",
+    )
+    .unwrap();
+    let file = Input {
+        path,
+        layer: LayerKind::Venues,
+        crs: Some(Crs::Wgs84),
+        encoding: None,
+    };
+    let raw = csv::read(&file, &keep).unwrap();
+    let (full, _) = build::venues(&raw, &keep).unwrap();
+    let (lean, _) = build::venues(&raw, &drop).unwrap();
+    fn texts(v: &Venue) -> (Option<&str>, Option<&str>, Option<&str>) {
+        (v.address(), v.scope(), v.status())
+    }
+    type Identity<'a> = (&'a str, &'a str, Option<&'a str>, Category, Footprint);
+    fn identity(v: &Venue) -> Identity<'_> {
+        (
+            v.id(),
+            v.name(),
+            v.licence(),
+            v.category,
+            v.footprint.clone(),
+        )
+    }
+    assert_eq!(
+        full.iter().map(texts).collect::<Vec<_>>(),
+        [
+            (
+                Some("城关镇人民路18号"),
+                Some("互联网上网服务"),
+                Some("存续")
+            ),
+            (
+                Some("城关镇解放街3号"),
+                Some("日用百货、卷烟零售"),
+                Some("在业")
+            ),
+        ]
+    );
+    assert_eq!(
+        lean.iter().map(texts).collect::<Vec<_>>(),
+        [(None, None, None), (None, None, None)]
+    );
+    assert_eq!(
+        lean.iter().map(identity).collect::<Vec<_>>(),
+        full.iter().map(identity).collect::<Vec<_>>()
+    );
+    assert_eq!(
+        lean.iter()
+            .map(|v| (v.licence(), v.category))
+            .collect::<Vec<_>>(),
+        [
+            (Some("92411303MA00000001"), Category::InternetCafe),
+            (Some("92411303MA00000002"), Category::Tobacco),
+        ]
+    );
 }
 
 #[test]

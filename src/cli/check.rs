@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::common::{load_dataset, load_rules, Progress};
+use super::common::{load_dataset, load_rules, Progress, VenueTexts};
 use super::{Failure, InputArgs};
 use crate::check::{check_site, SiteCheck};
 use crate::crs::{Crs, ToWgs84};
@@ -53,7 +53,7 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
     }
     let rules = load_rules(&args.rules)?;
     let progress = Progress::new();
-    let ds = load_dataset(&args.inputs, &progress)?;
+    let ds = load_dataset(&args.inputs, &progress, VenueTexts::Identity)?;
     progress.stage("indexing");
     let index = Index::build(&ds);
     progress.finish();

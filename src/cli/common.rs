@@ -45,10 +45,24 @@ pub fn load_rules(spec: &str) -> Result<RuleSet, Failure> {
     RuleSet::from_toml(&text, spec).map_err(Failure::input)
 }
 
+/// What a command shows of each venue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VenueTexts {
+    /// Everything read (the server's venue layer shows address, business scope and status).
+    All,
+    /// Id, name and licence only: what findings, checks and the ledger show.
+    Identity,
+}
+
 /// Loads every input into one dataset, printing skipped features.
-pub fn load_dataset(args: &InputArgs, progress: &Progress) -> Result<Dataset, Failure> {
+pub fn load_dataset(
+    args: &InputArgs,
+    progress: &Progress,
+    texts: VenueTexts,
+) -> Result<Dataset, Failure> {
     let inputs = args.inputs().map_err(Failure::input)?;
-    let opts = args.options().map_err(Failure::input)?;
+    let mut opts = args.options().map_err(Failure::input)?;
+    opts.drop_venue_details = texts == VenueTexts::Identity;
     progress.stage(format!("loading {} file(s)", inputs.len() + args.osm.len()));
     let (ds, report) = crate::load::load_all(&inputs, &args.osm, &opts).map_err(Failure::input)?;
     let skipped = report.skipped_count();

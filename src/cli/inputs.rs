@@ -143,6 +143,7 @@ impl InputArgs {
             skip_invalid: self.skip_invalid,
             fields,
             classifier,
+            drop_venue_details: false,
         })
     }
 }

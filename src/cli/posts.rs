@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Subcommand};
 
-use super::common::{load_dataset, Progress};
+use super::common::{load_dataset, Progress, VenueTexts};
 use super::{Failure, InputArgs};
 use crate::crs::{Crs, ToWgs84};
 use crate::export::posts as out;
@@ -142,7 +142,7 @@ fn plan(args: PlanArgs) -> Result<(), Failure> {
         capacity: args.capacity,
     };
     let progress = Progress::new();
-    let ds = load_dataset(&args.inputs, &progress)?;
+    let ds = load_dataset(&args.inputs, &progress, VenueTexts::Identity)?;
     progress.stage("planning");
     let plan = crate::posts::plan(&ds.schools, &params, &config).map_err(Failure::input)?;
     progress.stage("writing");

@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 
-use super::common::{load_dataset, load_rules, Progress};
+use super::common::{load_dataset, load_rules, Progress, VenueTexts};
 use super::{Failure, InputArgs};
 use crate::export::findings::{self, Summary};
 use crate::index::Index;
@@ -41,7 +41,7 @@ pub fn run(args: ScanArgs) -> Result<(), Failure> {
     let rules = load_rules(&args.rules)?;
     let progress = Progress::new();
     let t0 = Instant::now();
-    let ds = load_dataset(&args.inputs, &progress)?;
+    let ds = load_dataset(&args.inputs, &progress, VenueTexts::Identity)?;
     let t_load = t0.elapsed();
     progress.stage("indexing");
     let t1 = Instant::now();

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use clap::Args;
 
-use super::common::{load_dataset, load_rules, Progress};
+use super::common::{load_dataset, load_rules, Progress, VenueTexts};
 use super::{Failure, InputArgs};
 use crate::http::{app, guard_posts, AppState, ServeConfig};
 use crate::posts::{Model, PlanParams, PostsConfig};
@@ -149,7 +149,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
     let posts = posts_params(&args)?;
     let progress = Progress::new();
     let t0 = Instant::now();
-    let ds = load_dataset(&inputs, &progress)?;
+    let ds = load_dataset(&inputs, &progress, VenueTexts::All)?;
     progress.stage("indexing, scanning, drawing zones");
     let attribution =
         (!inputs.osm.is_empty()).then(|| "© OpenStreetMap contributors, ODbL 1.0".to_string());

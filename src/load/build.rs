@@ -512,12 +512,16 @@ pub(crate) fn venue(opts: &LoadOptions, a: &mut Attrs<'_>, id: String) -> Result
         _ => return Err(wrong_geometry("a venue", "a Point or a Polygon", g)),
     };
     // The texts are copied into the venue's one allocation straight from the attributes.
-    let optional = [
-        text(Field::Licence),
-        text(Field::Address),
-        scope,
-        text(Field::Status),
-    ];
+    let optional = if opts.drop_venue_details {
+        [text(Field::Licence), None, None, None]
+    } else {
+        [
+            text(Field::Licence),
+            text(Field::Address),
+            scope,
+            text(Field::Status),
+        ]
+    };
     Ok(Venue::from_parts(&id, name, optional, category, footprint))
 }
 
