@@ -616,6 +616,21 @@ fn the_first_bad_file_in_input_order_is_reported() {
         let err = load_all(&inputs, &[], &LoadOptions::default()).unwrap_err();
         assert_eq!(err.to_string(), want);
     }
+    // A broken small file listed first stops the large good one listed after it: its error is the one.
+    let good: Vec<String> = (0..30_000)
+        .map(|i| GOOD_SCHOOL.replace("\"id\":\"a\"", &format!("\"id\":\"g{i}\"")))
+        .collect();
+    let refs: Vec<&str> = good.iter().map(String::as_str).collect();
+    let g = write(dir.path(), "good.geojson", &fc(&refs));
+    let first_bad = [
+        input(&w, LayerKind::Water, None),
+        input(&g, LayerKind::Schools, None),
+    ];
+    let err = load_all(&first_bad, &[], &LoadOptions::default()).unwrap_err();
+    assert!(
+        err.to_string().starts_with(&format!("{}: ", w.display())),
+        "{err}"
+    );
     // Alone, the water file's own error.
     let err = load_all(&inputs[1..], &[], &LoadOptions::default()).unwrap_err();
     assert!(

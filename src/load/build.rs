@@ -200,6 +200,8 @@ pub(crate) struct Builder<'o, T> {
     seen: SeenIds,
     out: Vec<T>,
     skipped: Vec<Skipped>,
+    /// Asked between batches: should reading stop (see [`Builder::stopping_when`])?
+    stop: Option<&'o (dyn Fn() -> bool + Sync)>,
 }
 
 /// What the parallel part of a build gives for one feature: its index, the name of its id attribute
@@ -267,6 +269,24 @@ impl<'o, T: Send + Identified> Builder<'o, T> {
             seen: SeenIds::default(),
             out: Vec::new(),
             skipped: Vec::new(),
+            stop: None,
+        }
+    }
+
+    /// Reading stops at the next batch once `stop` says so (another input's failure made this one's
+    /// items useless).
+    pub(crate) fn stopping_when(mut self, stop: &'o (dyn Fn() -> bool + Sync)) -> Self {
+        self.stop = Some(stop);
+        self
+    }
+
+    /// `Err(Stopped)` when reading should stop.
+    pub(crate) fn go_on(&self) -> Result<(), LoadError> {
+        match self.stop {
+            Some(stop) if stop() => Err(LoadError::Stopped {
+                path: self.path.clone(),
+            }),
+            _ => Ok(()),
         }
     }
 

@@ -636,6 +636,7 @@ fn read_batches_with<T: Send + Identified>(
     let mut pending: Option<Vec<Entry<T>>> = None;
     let mut done = 0;
     for (n, chunk) in split.elements.chunks(batch).enumerate() {
+        builder.go_on()?;
         let first = n * batch;
         let (next, added) = match formula {
             Some(f) => rayon::join(

@@ -209,6 +209,10 @@ pub enum LoadError {
     },
     #[error("{path}: {message}")]
     Config { path: PathBuf, message: String },
+    /// Reading stopped early because an input listed before this one failed (whose error is the one
+    /// reported: see [`report::load_all`]).
+    #[error("{path}: not read to the end: an input listed before it failed")]
+    Stopped { path: PathBuf },
 }
 
 impl LoadError {

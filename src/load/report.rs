@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use geo::BoundingRect;
 use geo_types::{Point, Rect};
@@ -451,8 +452,10 @@ fn read_built<T: Send + build::Identified>(
     input: &Input,
     opts: &LoadOptions,
     make: build::Make<T>,
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<(FileReport, Vec<T>), LoadError> {
-    let mut builder = build::Builder::new(&input.path, opts, input.layer, make);
+    let mut builder = build::Builder::new(&input.path, opts, input.layer, make).stopping_when(stop);
+    builder.go_on()?;
     let raw = match Format::from_path(&input.path)? {
         Format::GeoJson => geojson::read_batches(input, opts, &mut builder)?,
         _ => {
@@ -477,26 +480,31 @@ enum Items {
     Gates(Vec<(String, Gate)>),
 }
 
-/// Reads one layer file: its report (counts included) and its items.
-fn read_input(input: &Input, opts: &LoadOptions) -> Result<(FileReport, Items), LoadError> {
+/// Reads one layer file: its report (counts included) and its items. `stop`: asked between batches;
+/// true once reading this file is of no use.
+fn read_input(
+    input: &Input,
+    opts: &LoadOptions,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Result<(FileReport, Items), LoadError> {
     Ok(match input.layer {
         LayerKind::Schools => {
-            let (mut report, schools) = read_built(input, opts, build::school)?;
+            let (mut report, schools) = read_built(input, opts, build::school, stop)?;
             report.count_schools(&schools);
             (report, Items::Schools(schools))
         }
         LayerKind::Venues => {
-            let (mut report, venues) = read_built(input, opts, build::venue)?;
+            let (mut report, venues) = read_built(input, opts, build::venue, stop)?;
             report.count_venues(&venues);
             (report, Items::Venues(venues))
         }
         LayerKind::Water => {
-            let (mut report, water) = read_built(input, opts, build::water_body)?;
+            let (mut report, water) = read_built(input, opts, build::water_body, stop)?;
             report.count_water(&water);
             (report, Items::Water(water))
         }
         LayerKind::Gates => {
-            let (mut report, gates) = read_built(input, opts, build::gate)?;
+            let (mut report, gates) = read_built(input, opts, build::gate, stop)?;
             report.count_gates(&gates);
             (report, Items::Gates(gates))
         }
@@ -506,7 +514,9 @@ fn read_input(input: &Input, opts: &LoadOptions) -> Result<(FileReport, Items), 
 /// Loads every layer input and OSM file into one dataset, gives the schools their gates, and reports
 /// what each file gave. The layer files are read side by side (a small file's one-thread steps overlap
 /// the large one's); their items are put together in input order. The first error in input order stops
-/// the load (unless `opts.skip_invalid`, which skips bad features and lists them in the report).
+/// the load (unless `opts.skip_invalid`, which skips bad features and lists them in the report): once a
+/// file has failed, the files listed after it stop at their next batch, while those listed before it
+/// are read on (one of them may fail too, and its error would come first).
 pub fn load_all(
     inputs: &[Input],
     osm_files: &[PathBuf],
@@ -515,10 +525,19 @@ pub fn load_all(
     let mut ds = Dataset::default();
     let mut files = Vec::new();
     let mut gate_files: Vec<(usize, Vec<(String, Gate)>)> = Vec::new();
+    // The position of the first input known to have failed.
+    let failed = AtomicUsize::new(usize::MAX);
     let read: Vec<Result<(FileReport, Items), LoadError>> = inputs
         .par_iter()
+        .enumerate()
         .with_max_len(1)
-        .map(|input| read_input(input, opts))
+        .map(|(i, input)| {
+            let read = read_input(input, opts, &|| failed.load(Ordering::Relaxed) < i);
+            if read.is_err() {
+                failed.fetch_min(i, Ordering::Relaxed);
+            }
+            read
+        })
         .collect();
     for r in read {
         let (report, items) = r?;
@@ -571,6 +590,65 @@ pub fn load_all(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    /// A GeoJSON venues file of `n` features, one per line (large enough to be read in batches).
+    fn venues_file(dir: &Path, n: usize) -> Input {
+        let mut text = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
+        for i in 0..n {
+            if i > 0 {
+                text.push_str(",\n");
+            }
+            text.push_str(&format!(
+                r#"{{"type":"Feature","properties":{{"id":"V{i}","name":"网吧{i}","category":"internet_cafe","address":"城关镇人民路{i}号"}},"geometry":{{"type":"Point","coordinates":[112.{i:06},33.5]}}}}"#
+            ));
+        }
+        text.push_str("\n]}\n");
+        let path = dir.join("venues.geojson");
+        std::fs::write(&path, text).unwrap();
+        Input {
+            path,
+            layer: LayerKind::Venues,
+            crs: None,
+            encoding: None,
+        }
+    }
+
+    /// Reading stops with `Stopped` when asked to, before the first batch or between batches, and reads
+    /// the whole file when never asked.
+    #[test]
+    fn reading_stops_between_batches_when_asked() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = venues_file(dir.path(), 20_000);
+        let opts = LoadOptions::default();
+        let Ok((report, Items::Venues(venues))) = read_input(&input, &opts, &|| false) else {
+            panic!("venues expected");
+        };
+        assert_eq!(venues.len(), 20_000);
+        assert_eq!(
+            report.venues_by_category.get(&Category::InternetCafe),
+            Some(&20_000)
+        );
+        let want = format!(
+            "{}: not read to the end: an input listed before it failed",
+            input.path.display()
+        );
+        let Err(err) = read_input(&input, &opts, &|| true) else {
+            panic!("stopped expected");
+        };
+        assert_eq!(err.to_string(), want);
+        // Asked once before reading and once before each batch (three here): stopping at the second
+        // question stops the read before its first batch, at the third after its first batch.
+        for after in [1, 2] {
+            let asked = AtomicUsize::new(0);
+            let stop = || asked.fetch_add(1, Ordering::Relaxed) >= after;
+            let Err(err) = read_input(&input, &opts, &stop) else {
+                panic!("stopped expected");
+            };
+            assert_eq!(err.to_string(), want);
+            assert_eq!(asked.load(Ordering::Relaxed), after + 1);
+        }
+    }
 
     /// The counts per category and the box, counted in pieces on several threads, equal a plain count in
     /// order (a generated county: 30 000 venues, door points and footprints).
