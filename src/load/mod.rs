@@ -119,7 +119,8 @@ pub struct LoadOptions {
     /// Keep only each venue's id, name and licence, not its address, business scope and registry
     /// status (the scan's outputs and the ledger never show them; the server's venue layer does). The
     /// scope still classifies the venue. A province of four million venues then allocates, fills and
-    /// copies about a quarter of a gigabyte less.
+    /// copies about a quarter of a gigabyte less. Venue layer files only: venues from OpenStreetMap
+    /// keep their address.
     pub drop_venue_details: bool,
 }
 

@@ -515,8 +515,10 @@ fn read_input(
 /// what each file gave. The layer files are read side by side (a small file's one-thread steps overlap
 /// the large one's); their items are put together in input order. The first error in input order stops
 /// the load (unless `opts.skip_invalid`, which skips bad features and lists them in the report): once a
-/// file has failed, the files listed after it stop at their next batch, while those listed before it
-/// are read on (one of them may fail too, and its error would come first).
+/// file has failed, the files listed after it stop — a GeoJSON file read in batches at its next batch,
+/// any other before it is read (it is read whole) — while those listed before it are read on (one of
+/// them may fail too, and its error would come first). The stop saves work when it can; it never
+/// changes which error is reported. OSM files are read after the layer files, one by one.
 pub fn load_all(
     inputs: &[Input],
     osm_files: &[PathBuf],
