@@ -16,6 +16,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
+use postgres::types::ToSql;
 use postgres::{Client, NoTls, Row, Statement, Transaction};
 
 use super::backend::{
@@ -159,6 +160,22 @@ fn audit(tx: &mut Transaction<'_>, a: NewAudit<'_>) -> Result<(), postgres::Erro
     Ok(())
 }
 
+/// What an observation sets on its problem, in the order of the insert's and the update's parameters
+/// after the identity (or the id): texts, distance, point, scan and time.
+fn observed<'a>(o: &'a Observation, scan: &'a i64, at: &'a &'a str) -> [&'a (dyn ToSql + Sync); 9] {
+    [
+        &o.school_name,
+        &o.township,
+        &o.feature_name,
+        &o.category,
+        &o.distance_m,
+        &o.point.0,
+        &o.point.1,
+        scan,
+        at,
+    ]
+}
+
 /// A scan's transaction with its statements prepared.
 struct ScanStatements<'a, 'c> {
     tx: &'a mut Transaction<'c>,
@@ -182,26 +199,10 @@ impl ScanTx for ScanStatements<'_, '_> {
     }
 
     fn insert(&mut self, o: &Observation, scan: i64, at: &str) -> Result<i64, postgres::Error> {
-        self.tx
-            .query_one(
-                &self.insert,
-                &[
-                    &o.school_id,
-                    &o.feature_type,
-                    &o.feature_id,
-                    &o.rule_id,
-                    &o.school_name,
-                    &o.township,
-                    &o.feature_name,
-                    &o.category,
-                    &o.distance_m,
-                    &o.point.0,
-                    &o.point.1,
-                    &scan,
-                    &at,
-                ],
-            )?
-            .try_get(0)
+        let mut values: Vec<&(dyn ToSql + Sync)> =
+            vec![&o.school_id, &o.feature_type, &o.feature_id, &o.rule_id];
+        values.extend(observed(o, &scan, &at));
+        self.tx.query_one(&self.insert, &values)?.try_get(0)
     }
 
     fn update(
@@ -211,21 +212,9 @@ impl ScanTx for ScanStatements<'_, '_> {
         scan: i64,
         at: &str,
     ) -> Result<(), postgres::Error> {
-        self.tx.execute(
-            &self.update,
-            &[
-                &id,
-                &o.school_name,
-                &o.township,
-                &o.feature_name,
-                &o.category,
-                &o.distance_m,
-                &o.point.0,
-                &o.point.1,
-                &scan,
-                &at,
-            ],
-        )?;
+        let mut values: Vec<&(dyn ToSql + Sync)> = vec![&id];
+        values.extend(observed(o, &scan, &at));
+        self.tx.execute(&self.update, &values)?;
         Ok(())
     }
 

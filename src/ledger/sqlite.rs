@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use rusqlite::{
-    params, Connection, OptionalExtension, Row, Statement, Transaction, TransactionBehavior,
+    params, params_from_iter, Connection, OptionalExtension, Row, Statement, ToSql, Transaction,
+    TransactionBehavior,
 };
 
 use super::backend::{
@@ -35,6 +36,22 @@ fn audit(tx: &Transaction<'_>, a: NewAudit<'_>) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// What an observation sets on its problem, in the order of the insert's and the update's parameters
+/// after the identity (or the id): texts, distance, point, scan and time.
+fn observed<'a>(o: &'a Observation, scan: &'a i64, at: &'a &'a str) -> [&'a dyn ToSql; 9] {
+    [
+        &o.school_name,
+        &o.township,
+        &o.feature_name,
+        &o.category,
+        &o.distance_m,
+        &o.point.0,
+        &o.point.1,
+        scan,
+        at,
+    ]
+}
+
 /// A scan's transaction with its statements prepared.
 struct ScanStatements<'t> {
     tx: &'t Transaction<'t>,
@@ -57,37 +74,15 @@ impl ScanTx for ScanStatements<'_> {
     }
 
     fn insert(&mut self, o: &Observation, scan: i64, at: &str) -> rusqlite::Result<i64> {
-        self.insert.execute(params![
-            o.school_id,
-            o.feature_type,
-            o.feature_id,
-            o.rule_id,
-            o.school_name,
-            o.township,
-            o.feature_name,
-            o.category,
-            o.distance_m,
-            o.point.0,
-            o.point.1,
-            scan,
-            at
-        ])?;
+        let key: [&dyn ToSql; 4] = [&o.school_id, &o.feature_type, &o.feature_id, &o.rule_id];
+        let values = key.into_iter().chain(observed(o, &scan, &at));
+        self.insert.execute(params_from_iter(values))?;
         Ok(self.tx.last_insert_rowid())
     }
 
     fn update(&mut self, id: i64, o: &Observation, scan: i64, at: &str) -> rusqlite::Result<()> {
-        self.update.execute(params![
-            id,
-            o.school_name,
-            o.township,
-            o.feature_name,
-            o.category,
-            o.distance_m,
-            o.point.0,
-            o.point.1,
-            scan,
-            at
-        ])?;
+        let values = std::iter::once(&id as &dyn ToSql).chain(observed(o, &scan, &at));
+        self.update.execute(params_from_iter(values))?;
         Ok(())
     }
 
