@@ -58,7 +58,10 @@ impl FindingRecord<'_> {
     #[cfg(test)]
     fn write_json(&self, out: &mut Vec<u8>) {
         self.write_json_school(out);
-        self.write_json_rest(out, None);
+        let (mut rule_id, mut basis) = (Vec::new(), Vec::new());
+        text::json_str(&mut rule_id, self.rule_id);
+        text::json_str(&mut basis, self.legal_basis);
+        self.write_json_rest(out, &rule_id, &basis);
     }
 
     /// The object's opening and its school members (the same for every finding of a school).
@@ -79,28 +82,30 @@ impl FindingRecord<'_> {
         }
     }
 
-    /// The other members and the closing brace; `basis` is the legal basis already written as JSON.
-    fn write_json_rest(&self, out: &mut Vec<u8>, basis: Option<&[u8]>) {
+    /// The other members and the closing brace; `rule_id` and `basis` are the rule's id and legal basis
+    /// already written as JSON.
+    fn write_json_rest(&self, out: &mut Vec<u8>, rule_id: &[u8], basis: &[u8]) {
+        json_key(out, "feature_type");
+        json_word(out, self.feature_type);
         for (k, v) in [
-            ("feature_type", self.feature_type),
             ("feature_id", self.feature_id),
             ("feature_name", self.feature_name),
-            ("category", self.category),
-            ("rule_id", self.rule_id),
-            ("method", self.method),
         ] {
             json_key(out, k);
             text::json_str(out, v);
         }
+        json_key(out, "category");
+        json_word(out, self.category);
+        json_key(out, "rule_id");
+        out.extend_from_slice(rule_id);
+        json_key(out, "method");
+        json_word(out, self.method);
         json_key(out, "limit_m");
         text::json_f64(out, self.limit_m);
         json_key(out, "distance_m");
         text::json_f64(out, self.distance_m);
         json_key(out, "legal_basis");
-        match basis {
-            Some(b) => out.extend_from_slice(b),
-            None => text::json_str(out, self.legal_basis),
-        }
+        out.extend_from_slice(basis);
         json_key(out, "approximate");
         out.extend_from_slice(if self.approximate {
             b"true}"
@@ -108,6 +113,15 @@ impl FindingRecord<'_> {
             b"false}"
         });
     }
+}
+
+/// One of the program's own words (a kind, category or method label: letters, digits, spaces, `_`,
+/// `-`, `(`, `)` and `→`) as a JSON string or a CSV field: nothing to escape or quote, so no check.
+fn json_word(out: &mut Vec<u8>, w: &'static str) {
+    debug_assert!(!w.contains(['"', '\\', ',', '\n', '\r']), "{w}");
+    out.push(b'"');
+    out.extend_from_slice(w.as_bytes());
+    out.push(b'"');
 }
 
 /// `,"key":`
@@ -118,27 +132,32 @@ fn json_key(out: &mut Vec<u8>, k: &str) {
 }
 
 /// Text written once and reused: the school part of the last finding's record (findings come school by
-/// school), and each rule's legal basis.
+/// school), and each rule's id and legal basis.
 struct Fragments {
     school: Option<u32>,
     school_text: Vec<u8>,
+    rule_id: Vec<Vec<u8>>,
     basis: Vec<Vec<u8>>,
 }
 
 impl Fragments {
-    fn new(rules: &RuleSet, basis: impl Fn(&mut Vec<u8>, &str)) -> Self {
-        Fragments {
-            school: None,
-            school_text: Vec::new(),
-            basis: rules
+    fn new(rules: &RuleSet, write: impl Fn(&mut Vec<u8>, &str)) -> Self {
+        let each = |text: &dyn Fn(&crate::rules::Rule) -> &str| {
+            rules
                 .rules
                 .iter()
                 .map(|r| {
                     let mut b = Vec::new();
-                    basis(&mut b, &r.basis);
+                    write(&mut b, text(r));
                     b
                 })
-                .collect(),
+                .collect()
+        };
+        Fragments {
+            school: None,
+            school_text: Vec::new(),
+            rule_id: each(&|r| &r.id),
+            basis: each(&|r| &r.basis),
         }
     }
 
@@ -264,14 +283,17 @@ pub fn write_findings<G: Write + Send, C: Write + Send>(
                 );
                 let mut g_frag = Fragments::new(rules, text::json_str);
                 let mut v_frag = Fragments::new(rules, text::csv_field);
+                let mut line = LineText::default();
                 for (i, f) in chunk.iter().enumerate() {
                     prefetch_ahead(ds, chunk, i);
                     let r = record(ds, rules, f);
+                    line.set(f);
                     if want_geo {
-                        render_geojson(&mut g, &mut g_frag, &r, f, first + i > 0);
+                        render_geojson(&mut g, &mut g_frag, &r, f, &line, first + i > 0);
                     }
                     if want_csv {
-                        render_csv(&mut v, &mut v_frag, &r, f, &limits[f.rule as usize]);
+                        let limit = &limits[f.rule as usize];
+                        render_csv(&mut v, &mut v_frag, &r, f, &line, limit);
                     }
                 }
                 (g, v)
@@ -334,31 +356,59 @@ fn prefetch_ahead(ds: &Dataset, chunk: &[Finding], i: usize) {
     }
 }
 
+/// A finding's measured line as text, written once for both files: `lon,lat` of its school-side end,
+/// then of its feature-side end, to 1e-7°.
+#[derive(Default)]
+struct LineText {
+    text: Vec<u8>,
+    split: usize,
+}
+
+impl LineText {
+    fn set(&mut self, f: &Finding) {
+        let (a, b) = (f.measured.from, f.measured.to);
+        self.text.clear();
+        for (k, v) in [a.0, a.1, b.0, b.1].into_iter().enumerate() {
+            match k {
+                1 | 3 => self.text.push(b','),
+                2 => self.split = self.text.len(),
+                _ => {}
+            }
+            text::fixed(&mut self.text, v, 7);
+        }
+    }
+
+    fn from(&self) -> &[u8] {
+        &self.text[..self.split]
+    }
+
+    fn to(&self) -> &[u8] {
+        &self.text[self.split..]
+    }
+}
+
 /// One finding as a GeoJSON Feature (`comma`: a feature came before it).
 fn render_geojson(
     out: &mut Vec<u8>,
     frag: &mut Fragments,
     r: &FindingRecord<'_>,
     f: &Finding,
+    line: &LineText,
     comma: bool,
 ) {
     if comma {
         out.extend_from_slice(b",\n");
     }
-    let (a, b) = (f.measured.from, f.measured.to);
     out.extend_from_slice(
         b"{\"type\":\"Feature\",\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[",
     );
-    text::fixed(out, a.0, 7);
-    out.push(b',');
-    text::fixed(out, a.1, 7);
+    out.extend_from_slice(line.from());
     out.extend_from_slice(b"],[");
-    text::fixed(out, b.0, 7);
-    out.push(b',');
-    text::fixed(out, b.1, 7);
+    out.extend_from_slice(line.to());
     out.extend_from_slice(b"]]},\"properties\":");
     out.extend_from_slice(frag.school(f, |b| r.write_json_school(b)));
-    r.write_json_rest(out, Some(&frag.basis[f.rule as usize]));
+    let rule = f.rule as usize;
+    r.write_json_rest(out, &frag.rule_id[rule], &frag.basis[rule]);
     out.push(b'}');
 }
 
@@ -368,6 +418,7 @@ fn render_csv(
     frag: &mut Fragments,
     r: &FindingRecord<'_>,
     f: &Finding,
+    line: &LineText,
     limit: &str,
 ) {
     out.extend_from_slice(frag.school(f, |b| {
@@ -381,36 +432,29 @@ fn render_csv(
             b.push(b',');
         }
     }));
-    for s in [
-        r.feature_type,
-        r.feature_id,
-        r.feature_name,
-        r.category,
-        r.rule_id,
-        r.method,
-        limit,
-    ] {
+    out.extend_from_slice(r.feature_type.as_bytes());
+    out.push(b',');
+    for s in [r.feature_id, r.feature_name] {
         text::csv_field(out, s);
+        out.push(b',');
+    }
+    let rule = f.rule as usize;
+    for word in [
+        r.category.as_bytes(),
+        &frag.rule_id[rule],
+        r.method.as_bytes(),
+        limit.as_bytes(),
+    ] {
+        out.extend_from_slice(word);
         out.push(b',');
     }
     text::fixed(out, r.distance_m, 2);
     out.push(b',');
-    out.extend_from_slice(&frag.basis[f.rule as usize]);
+    out.extend_from_slice(&frag.basis[rule]);
     out.extend_from_slice(if r.approximate { b",true," } else { b",false," });
-    for (k, v) in [
-        f.measured.from.0,
-        f.measured.from.1,
-        f.measured.to.0,
-        f.measured.to.1,
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        if k > 0 {
-            out.push(b',');
-        }
-        text::fixed(out, v, 7);
-    }
+    out.extend_from_slice(line.from());
+    out.push(b',');
+    out.extend_from_slice(line.to());
     out.push(b'\n');
 }
 

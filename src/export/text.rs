@@ -55,7 +55,7 @@ pub fn csv_field(out: &mut Vec<u8>, s: &str) {
 }
 
 const POW10: [f64; 10] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
-const POW10_U32: [u32; 10] = [
+const POW10_U64: [u64; 10] = [
     1,
     10,
     100,
@@ -111,30 +111,76 @@ fn digits_back(tmp: &mut [u8; ROOM], mut end: usize, mut n: u64, width: usize) -
 
 /// `v` with `decimals` (≤ 9) digits after the point, the bytes of `format!("{v:.decimals$}")`.
 ///
-/// Fast path: `v · 10^decimals` rounded to an integer, used only when `v` is positive, the scaled value
-/// is below 2^32 (so its own rounding error is below 5·10⁻⁷) and its fraction is not within 10⁻⁶ of
-/// one half, so the nearest integer is the correctly rounded decimal; anything else is formatted by the
-/// standard library. The digits are put together on the stack and appended at once.
+/// Fast path: `v · 10^decimals` split into its integer part and fraction, used only when `v` is
+/// positive, the scaled value is below 2^32 (so its own rounding error is below 5·10⁻⁷) and its fraction
+/// is not within 10⁻⁶ of one half, so that rounding it to the nearest integer gives the correctly rounded
+/// decimal; anything else is formatted by the standard library. The digits are put together on the
+/// stack and appended at once.
 pub fn fixed(out: &mut Vec<u8>, v: f64, decimals: usize) {
-    let scale = POW10[decimals];
-    let scaled = v * scale;
-    let rounded = scaled.round();
-    let ok =
-        v > 0.0 && scaled < (1u64 << 32) as f64 && ((scaled - scaled.floor()) - 0.5).abs() > 1e-6;
-    if !ok {
+    match decimals {
+        7 => fixed_to::<7>(out, v),
+        2 => fixed_to::<2>(out, v),
+        _ => fixed_any(out, v, decimals),
+    }
+}
+
+/// The fast path's nearest integer to `v · 10^decimals`, or `None` where it does not apply. Truncation
+/// and a comparison stand in for `round` and `floor`, which are library calls on baseline x86-64.
+#[inline(always)]
+fn scaled_int(v: f64, decimals: usize) -> Option<u64> {
+    let scaled = v * POW10[decimals];
+    if !(v > 0.0 && scaled < (1u64 << 32) as f64) {
+        return None;
+    }
+    let whole = scaled as u64;
+    let frac = scaled - whole as f64;
+    ((frac - 0.5).abs() > 1e-6).then_some(whole + (frac > 0.5) as u64)
+}
+
+/// [`fixed`] for a number of decimals known at compile time (the digit loops unrolled).
+#[inline(always)]
+fn fixed_to<const D: usize>(out: &mut Vec<u8>, v: f64) {
+    let Some(n) = scaled_int(v, D) else {
+        let _ = write!(out, "{v:.D$}");
+        return;
+    };
+    let unit = POW10_U64[D];
+    let mut tmp = [0u8; ROOM];
+    let mut end = ROOM;
+    let mut f = n % unit;
+    for _ in 0..D / 2 {
+        let d = (f % 100) as usize * 2;
+        f /= 100;
+        end -= 2;
+        tmp[end..end + 2].copy_from_slice(&PAIRS[d..d + 2]);
+    }
+    if D % 2 == 1 {
+        end -= 1;
+        tmp[end] = b'0' + f as u8;
+    }
+    if D > 0 {
+        end -= 1;
+        tmp[end] = b'.';
+    }
+    let start = digits_back(&mut tmp, end, n / unit, 1);
+    out.extend_from_slice(&tmp[start..]);
+}
+
+/// [`fixed`] for any number of decimals.
+fn fixed_any(out: &mut Vec<u8>, v: f64, decimals: usize) {
+    let Some(n) = scaled_int(v, decimals) else {
         let _ = write!(out, "{v:.decimals$}");
         return;
-    }
-    let unit = POW10_U32[decimals];
-    let n = rounded as u32;
+    };
+    let unit = POW10_U64[decimals];
     let mut tmp = [0u8; ROOM];
     let mut start = ROOM;
     if decimals > 0 {
-        start = digits_back(&mut tmp, start, (n % unit) as u64, decimals);
+        start = digits_back(&mut tmp, start, n % unit, decimals);
         start -= 1;
         tmp[start] = b'.';
     }
-    start = digits_back(&mut tmp, start, (n / unit) as u64, 1);
+    start = digits_back(&mut tmp, start, n / unit, 1);
     out.extend_from_slice(&tmp[start..]);
 }
 
@@ -185,6 +231,9 @@ mod tests {
             0.375,
             1e-7,
             99.999_999_95,
+            // Just below 2^32 once scaled by 10^7, rounding up past it.
+            429.496_729_57,
+            429.496_729_6,
         ];
         let mut x: u64 = 0x2545_F491_4F6C_DD1D;
         for _ in 0..200_000 {
@@ -200,7 +249,7 @@ mod tests {
             values.push(v);
         }
         for v in values {
-            for d in [0, 1, 2, 7] {
+            for d in 0..=9 {
                 assert_eq!(s(|o| fixed(o, v, d)), format!("{v:.d$}"), "{v:e} to {d}");
             }
         }
