@@ -132,9 +132,10 @@ fn scaled_int(v: f64, decimals: usize) -> Option<u64> {
     if !(v > 0.0 && scaled < (1u64 << 32) as f64) {
         return None;
     }
-    let whole = scaled as u64;
+    // Through i64: one instruction each way (u64's conversions take several), exact below 2^32.
+    let whole = scaled as i64;
     let frac = scaled - whole as f64;
-    ((frac - 0.5).abs() > 1e-6).then_some(whole + (frac > 0.5) as u64)
+    ((frac - 0.5).abs() > 1e-6).then_some(whole as u64 + (frac > 0.5) as u64)
 }
 
 /// [`fixed`] for a number of decimals known at compile time (the digit loops unrolled).
