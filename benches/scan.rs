@@ -7,7 +7,10 @@
 //! possible refine step. The ratio scan / baseline is the price of exact metres. For loading,
 //! `load_baseline` reads the same four GeoJSON files and parses them with the `geojson` crate (serde) into
 //! its FeatureCollection, building nothing: the ratio load / baseline is the price of validated, converted,
-//! classified and id-checked layers.
+//! classified and id-checked layers. For writing, `write_baseline` writes the same findings' records
+//! with `serde_json` (a Feature per finding) and the `csv` crate (`serialize`), rendered on every thread
+//! in the same chunks: the ratio write_findings / baseline is what the hand-written writer saves. Both
+//! write into `io::sink()`: the kernel's copy into the page cache is not counted.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 
@@ -95,6 +98,22 @@ fn scale_benches(c: &mut Criterion, scale: Scale) {
     g.bench_function("planar_baseline", |b| {
         b.iter(|| black_box(planar_baseline(&ds, &index, &tree)))
     });
+    let findings = scan(&ds, &index, &all);
+    g.bench_function("write_findings", |b| {
+        b.iter(|| {
+            perimeter::export::findings::write_findings(
+                Some(std::io::sink()),
+                Some(std::io::sink()),
+                &ds,
+                &all,
+                &findings,
+            )
+            .unwrap()
+        })
+    });
+    g.bench_function("write_baseline", |b| {
+        b.iter(|| write_baseline(&ds, &all, &findings))
+    });
     // Site checks at venue positions (many are near schools), cycling through 1 000 of them.
     let sites: Vec<(f64, f64)> = ds
         .venues
@@ -123,6 +142,58 @@ fn scale_benches(c: &mut Criterion, scale: Scale) {
         },
     );
     g.finish();
+}
+
+#[derive(serde::Serialize)]
+struct Feature<'a> {
+    r#type: &'static str,
+    geometry: Line,
+    properties: &'a perimeter::export::findings::FindingRecord<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct Line {
+    r#type: &'static str,
+    coordinates: [[f64; 2]; 2],
+}
+
+/// The findings files written the plain way: per chunk of 2 048 findings (on every thread), each
+/// record as a GeoJSON Feature by `serde_json` (derived `Serialize`) and as a CSV row by the `csv` crate; then the chunks in
+/// order into the sinks.
+fn write_baseline(ds: &Dataset, rules: &RuleSet, findings: &[perimeter::scan::Finding]) {
+    use perimeter::export::findings::record;
+    use rayon::prelude::*;
+    use std::io::Write;
+    let chunks: Vec<(Vec<u8>, Vec<u8>)> = findings
+        .par_chunks(2048)
+        .map(|chunk| {
+            let mut g = Vec::new();
+            let mut c = csv::WriterBuilder::new()
+                .has_headers(false)
+                .from_writer(Vec::new());
+            for f in chunk {
+                let r = record(ds, rules, f);
+                let (a, b) = (f.measured.from, f.measured.to);
+                let feature = Feature {
+                    r#type: "Feature",
+                    geometry: Line {
+                        r#type: "LineString",
+                        coordinates: [[a.0, a.1], [b.0, b.1]],
+                    },
+                    properties: &r,
+                };
+                serde_json::to_writer(&mut g, &feature).unwrap();
+                g.extend_from_slice(b",\n");
+                c.serialize((&r, a.0, a.1, b.0, b.1)).unwrap();
+            }
+            (g, c.into_inner().unwrap())
+        })
+        .collect();
+    let (mut gs, mut cs) = (std::io::sink(), std::io::sink());
+    for (g, c) in &chunks {
+        gs.write_all(g).unwrap();
+        cs.write_all(c).unwrap();
+    }
 }
 
 /// Loading the four GeoJSON files `perimeter gen` writes (schools, gates, venues, water) into a dataset,
