@@ -497,7 +497,15 @@ pub fn summarise(ds: &Dataset, rules: &RuleSet, findings: &[Finding]) -> Summary
     let mut venue_categories = [0usize; Category::ALL.len()];
     let mut water_kinds = [0usize; WaterKind::ALL.len()];
     let mut per_rule = vec![0usize; rules.rules.len()];
-    for f in findings {
+    for (i, f) in findings.iter().enumerate() {
+        // Venues are met in no memory order: ask for the record a few findings ahead.
+        if let Some(v) = findings
+            .get(i + PREFETCH_RECORD)
+            .filter(|g| g.feature_type == FeatureType::Venue)
+            .and_then(|g| ds.venues.get(g.feature as usize))
+        {
+            crate::mem::prefetch(v);
+        }
         let e = per[f.school as usize].get_or_insert_with(|| {
             let school = &ds.schools[f.school as usize];
             SchoolCount {
@@ -523,8 +531,12 @@ pub fn summarise(ds: &Dataset, rules: &RuleSet, findings: &[Finding]) -> Summary
                 water_kinds[ds.water[f.feature as usize].kind as usize] += 1;
             }
         }
-        e.nearest_m = e.nearest_m.min(round_cm(f.measured.metres));
+        // Unrounded here, rounded once below (rounding keeps the order, so it is the same minimum).
+        e.nearest_m = e.nearest_m.min(f.measured.metres);
         per_rule[f.rule as usize] += 1;
+    }
+    for c in per.iter_mut().flatten() {
+        c.nearest_m = round_cm(c.nearest_m);
     }
     let mut by_township = BTreeMap::new();
     for c in per.iter().flatten() {
