@@ -109,18 +109,29 @@ fn digits_back(tmp: &mut [u8; ROOM], mut end: usize, mut n: u64, width: usize) -
     end
 }
 
-/// `v` with `decimals` (≤ 9) digits after the point, the bytes of `format!("{v:.decimals$}")`.
+/// `v` with `decimals` digits after the point, the bytes of `format!("{v:.decimals$}")`.
 ///
-/// Fast path: `v · 10^decimals` split into its integer part and fraction, used only when `v` is
+/// Fast path, for up to 9 decimals: `v · 10^decimals` split into its integer part and fraction, used only when `v` is
 /// positive, the scaled value is below 2^32 (so its own rounding error is below 5·10⁻⁷) and its fraction
 /// is not within 10⁻⁶ of one half, so that rounding it to the nearest integer gives the correctly rounded
 /// decimal; anything else is formatted by the standard library. The digits are put together on the
 /// stack and appended at once.
 pub fn fixed(out: &mut Vec<u8>, v: f64, decimals: usize) {
+    // One copy per width, each with its digit loops unrolled.
     match decimals {
-        7 => fixed_to::<7>(out, v),
+        0 => fixed_to::<0>(out, v),
+        1 => fixed_to::<1>(out, v),
         2 => fixed_to::<2>(out, v),
-        _ => fixed_any(out, v, decimals),
+        3 => fixed_to::<3>(out, v),
+        4 => fixed_to::<4>(out, v),
+        5 => fixed_to::<5>(out, v),
+        6 => fixed_to::<6>(out, v),
+        7 => fixed_to::<7>(out, v),
+        8 => fixed_to::<8>(out, v),
+        9 => fixed_to::<9>(out, v),
+        _ => {
+            let _ = write!(out, "{v:.decimals$}");
+        }
     }
 }
 
@@ -138,7 +149,7 @@ fn scaled_int(v: f64, decimals: usize) -> Option<u64> {
     ((frac - 0.5).abs() > 1e-6).then_some(whole as u64 + (frac > 0.5) as u64)
 }
 
-/// [`fixed`] for a number of decimals known at compile time (the digit loops unrolled).
+/// [`fixed`] for `D` decimals.
 #[inline(always)]
 fn fixed_to<const D: usize>(out: &mut Vec<u8>, v: f64) {
     let Some(n) = scaled_int(v, D) else {
@@ -164,24 +175,6 @@ fn fixed_to<const D: usize>(out: &mut Vec<u8>, v: f64) {
         tmp[end] = b'.';
     }
     let start = digits_back(&mut tmp, end, n / unit, 1);
-    out.extend_from_slice(&tmp[start..]);
-}
-
-/// [`fixed`] for any number of decimals.
-fn fixed_any(out: &mut Vec<u8>, v: f64, decimals: usize) {
-    let Some(n) = scaled_int(v, decimals) else {
-        let _ = write!(out, "{v:.decimals$}");
-        return;
-    };
-    let unit = POW10_U64[decimals];
-    let mut tmp = [0u8; ROOM];
-    let mut start = ROOM;
-    if decimals > 0 {
-        start = digits_back(&mut tmp, start, n % unit, decimals);
-        start -= 1;
-        tmp[start] = b'.';
-    }
-    start = digits_back(&mut tmp, start, n / unit, 1);
     out.extend_from_slice(&tmp[start..]);
 }
 
@@ -250,7 +243,7 @@ mod tests {
             values.push(v);
         }
         for v in values {
-            for d in 0..=9 {
+            for d in 0..=11 {
                 assert_eq!(s(|o| fixed(o, v, d)), format!("{v:.d$}"), "{v:e} to {d}");
             }
         }
