@@ -39,7 +39,7 @@ pub struct MethodUsed {
 
 impl MethodUsed {
     /// `boundary`, `gate`, `boundary (no gates)` for a gate rule at a school without gates, and
-    /// `walking→gate` / `walking→boundary (no gates)` for walking rules measured by their straight-line
+    /// `walking→gate` / `walking→boundary` for walking rules measured by their straight-line
     /// lower bound.
     pub fn label(self) -> &'static str {
         match (self.rule, self.measured) {

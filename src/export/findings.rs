@@ -115,10 +115,14 @@ impl FindingRecord<'_> {
     }
 }
 
-/// One of the program's own words (a kind, category or method label: letters, digits, spaces, `_`,
-/// `-`, `(`, `)` and `→`) as a JSON string or a CSV field: nothing to escape or quote, so no check.
+/// One of the program's own words (a feature type, category, water kind or method label: letters,
+/// digits, spaces, `_`, `-`, `(`, `)` and `→`) as a JSON string, without an escape check: there is
+/// nothing to escape (the CSV writer appends the same words as they are: nothing to quote either).
 fn json_word(out: &mut Vec<u8>, w: &'static str) {
-    debug_assert!(!w.contains(['"', '\\', ',', '\n', '\r']), "{w}");
+    debug_assert!(
+        !w.contains(|c: char| matches!(c, '"' | '\\' | ',') || c.is_control()),
+        "{w}"
+    );
     out.push(b'"');
     out.extend_from_slice(w.as_bytes());
     out.push(b'"');

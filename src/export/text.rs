@@ -178,10 +178,12 @@ fn fixed_to<const D: usize>(out: &mut Vec<u8>, v: f64) {
     out.extend_from_slice(&tmp[start..]);
 }
 
-/// Appends the decimal digits of `n`, left-padded with zeros to at least `min_width` (≤ 20), without
+/// Appends the decimal digits of `n`, left-padded with zeros to at least `min_width`, without
 /// allocating.
 pub fn digits(buf: &mut Vec<u8>, n: u64, min_width: usize) {
     let mut tmp = [0u8; ROOM];
+    // A u64 has at most 20 digits: zeros beyond that width go in front first.
+    buf.extend(std::iter::repeat_n(b'0', min_width.saturating_sub(20)));
     let start = digits_back(&mut tmp, ROOM, n, min_width.min(20));
     buf.extend_from_slice(&tmp[start..]);
 }
@@ -273,7 +275,7 @@ mod tests {
             values.push(x >> (x % 64));
         }
         for n in values {
-            for w in [0, 1, 2, 7, 9, 12, 20] {
+            for w in [0, 1, 2, 7, 9, 12, 20, 21, 25] {
                 assert_eq!(s(|o| digits(o, n, w)), format!("{n:0w$}"), "{n} width {w}");
             }
         }
