@@ -176,7 +176,9 @@ impl<'a> Parser<'a> {
         found
     }
 
-    /// A string: borrowed when it has no escapes, else decoded by `serde_json`.
+    /// A string: borrowed when it has no escapes, else decoded by `serde_json`. (Inline: the usual
+    /// string is a few words; the escaped one is left out of line.)
+    #[inline]
     fn string(&mut self) -> Option<Cow<'a, str>> {
         if self.peek()? != b'"' {
             return None;
@@ -187,12 +189,18 @@ impl<'a> Parser<'a> {
             b'"' => {
                 let s = self.s.get(start..j)?;
                 self.i = j + 1;
-                return Some(Cow::Borrowed(s));
+                Some(Cow::Borrowed(s))
             }
-            b'\\' => {}
-            _ => return None,
+            b'\\' => self.escaped_string(),
+            _ => None,
         }
-        // Escapes: find the end, let serde_json decode (and judge) the whole string.
+    }
+
+    /// The string at `self.i`, which has an escape: its end found, the whole decoded (and judged) by
+    /// `serde_json`.
+    #[cold]
+    #[inline(never)]
+    fn escaped_string(&mut self) -> Option<Cow<'a, str>> {
         let end = super::bytes::string_end(self.b(), self.i)?;
         let s: String = serde_json::from_slice(&self.b()[self.i..end]).ok()?;
         self.i = end;
