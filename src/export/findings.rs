@@ -58,10 +58,16 @@ impl FindingRecord<'_> {
     #[cfg(test)]
     fn write_json(&self, out: &mut Vec<u8>) {
         self.write_json_school(out);
-        let (mut rule_id, mut basis) = (Vec::new(), Vec::new());
-        text::json_str(&mut rule_id, self.rule_id);
+        let (mut id, mut limit, mut basis) = (Vec::new(), Vec::new(), Vec::new());
+        text::json_str(&mut id, self.rule_id);
+        text::json_f64(&mut limit, self.limit_m);
         text::json_str(&mut basis, self.legal_basis);
-        self.write_json_rest(out, &rule_id, &basis);
+        let rule = RuleText {
+            id: &id,
+            limit: &limit,
+            basis: &basis,
+        };
+        self.write_json_rest(out, rule);
     }
 
     /// The object's opening and its school members (the same for every finding of a school).
@@ -82,50 +88,53 @@ impl FindingRecord<'_> {
         }
     }
 
-    /// The other members and the closing brace; `rule_id` and `basis` are the rule's id and legal basis
-    /// already written as JSON.
-    fn write_json_rest(&self, out: &mut Vec<u8>, rule_id: &[u8], basis: &[u8]) {
-        json_key(out, "feature_type");
-        json_word(out, self.feature_type);
-        for (k, v) in [
-            ("feature_id", self.feature_id),
-            ("feature_name", self.feature_name),
-        ] {
-            json_key(out, k);
-            text::json_str(out, v);
-        }
-        json_key(out, "category");
-        json_word(out, self.category);
-        json_key(out, "rule_id");
-        out.extend_from_slice(rule_id);
-        json_key(out, "method");
-        json_word(out, self.method);
-        json_key(out, "limit_m");
-        text::json_f64(out, self.limit_m);
-        json_key(out, "distance_m");
-        text::json_f64(out, self.distance_m);
-        json_key(out, "legal_basis");
-        out.extend_from_slice(basis);
-        json_key(out, "approximate");
+    /// The other members and the closing brace; `rule` is the rule's id, limit and legal basis already
+    /// written as JSON. Each run of fixed text between two values is one literal (one short copy, no
+    /// call), the program's own words included in their quotes.
+    fn write_json_rest(&self, out: &mut Vec<u8>, rule: RuleText<'_>) {
+        out.extend_from_slice(b",\"feature_type\":\"");
+        out.extend_from_slice(word(self.feature_type));
+        out.extend_from_slice(b"\",\"feature_id\":");
+        text::json_str(out, self.feature_id);
+        out.extend_from_slice(b",\"feature_name\":");
+        text::json_str(out, self.feature_name);
+        out.extend_from_slice(b",\"category\":\"");
+        out.extend_from_slice(word(self.category));
+        out.extend_from_slice(b"\",\"rule_id\":");
+        out.extend_from_slice(rule.id);
+        out.extend_from_slice(b",\"method\":\"");
+        out.extend_from_slice(word(self.method));
+        out.extend_from_slice(b"\",\"limit_m\":");
+        out.extend_from_slice(rule.limit);
+        out.extend_from_slice(b",\"distance_m\":");
+        text::json_cm(out, self.distance_m);
+        out.extend_from_slice(b",\"legal_basis\":");
+        out.extend_from_slice(rule.basis);
         out.extend_from_slice(if self.approximate {
-            b"true}"
+            b",\"approximate\":true}"
         } else {
-            b"false}"
+            b",\"approximate\":false}"
         });
     }
 }
 
+/// A rule's texts as they are written in a findings file.
+#[derive(Clone, Copy)]
+struct RuleText<'a> {
+    id: &'a [u8],
+    limit: &'a [u8],
+    basis: &'a [u8],
+}
+
 /// One of the program's own words (a feature type, category, water kind or method label: letters,
-/// digits, spaces, `_`, `-`, `(`, `)` and `→`) as a JSON string, without an escape check: there is
-/// nothing to escape (the CSV writer appends the same words as they are: nothing to quote either).
-fn json_word(out: &mut Vec<u8>, w: &'static str) {
+/// digits, spaces, `_`, `-`, `(`, `)` and `→`), to be written as it is inside JSON quotes or as a CSV
+/// field: there is nothing to escape or quote, so no check.
+fn word(w: &'static str) -> &'static [u8] {
     debug_assert!(
         !w.contains(|c: char| matches!(c, '"' | '\\' | ',') || c.is_control()),
         "{w}"
     );
-    out.push(b'"');
-    out.extend_from_slice(w.as_bytes());
-    out.push(b'"');
+    w.as_bytes()
 }
 
 /// `,"key":`
@@ -141,11 +150,18 @@ struct Fragments {
     school: Option<u32>,
     school_text: Vec<u8>,
     rule_id: Vec<Vec<u8>>,
+    /// Each rule's limit as a number (JSON) or as `Display` writes it (CSV, as the csv crate does).
+    limit: Vec<Vec<u8>>,
     basis: Vec<Vec<u8>>,
 }
 
 impl Fragments {
-    fn new(rules: &RuleSet, write: impl Fn(&mut Vec<u8>, &str)) -> Self {
+    /// `write` writes a text (JSON string or CSV field), `number` a rule's limit.
+    fn new(
+        rules: &RuleSet,
+        write: impl Fn(&mut Vec<u8>, &str),
+        number: impl Fn(&mut Vec<u8>, f64),
+    ) -> Self {
         let each = |text: &dyn Fn(&crate::rules::Rule) -> &str| {
             rules
                 .rules
@@ -161,7 +177,25 @@ impl Fragments {
             school: None,
             school_text: Vec::new(),
             rule_id: each(&|r| &r.id),
+            limit: rules
+                .rules
+                .iter()
+                .map(|r| {
+                    let mut b = Vec::new();
+                    number(&mut b, r.limit_m);
+                    b
+                })
+                .collect(),
             basis: each(&|r| &r.basis),
+        }
+    }
+
+    /// Rule `i`'s texts.
+    fn rule(&self, i: usize) -> RuleText<'_> {
+        RuleText {
+            id: &self.rule_id[i],
+            limit: &self.limit[i],
+            basis: &self.basis[i],
         }
     }
 
@@ -271,8 +305,6 @@ pub fn write_findings<G: Write + Send, C: Write + Send>(
         cw.write_record(&header).map_err(|e| csv_err(e.into()))?;
         cw.flush().map_err(csv_err)?;
     }
-    // Each rule's limit as CSV text (`Display`, as the csv crate writes it).
-    let limits: Vec<String> = rules.rules.iter().map(|r| r.limit_m.to_string()).collect();
     let (want_geo, want_csv) = (geojson.is_some(), csv.is_some());
     for (b, batch) in findings.chunks(RENDER_BATCH).enumerate() {
         let buffers: Vec<(Vec<u8>, Vec<u8>)> = batch
@@ -285,8 +317,11 @@ pub fn write_findings<G: Write + Send, C: Write + Send>(
                     Vec::with_capacity(size(want_geo)),
                     Vec::with_capacity(size(want_csv)),
                 );
-                let mut g_frag = Fragments::new(rules, text::json_str);
-                let mut v_frag = Fragments::new(rules, text::csv_field);
+                let mut g_frag = Fragments::new(rules, text::json_str, text::json_f64);
+                // The limit as the csv crate writes a number: `Display`.
+                let mut v_frag = Fragments::new(rules, text::csv_field, |b, v| {
+                    let _ = write!(b, "{v}");
+                });
                 let mut line = LineText::default();
                 for (i, f) in chunk.iter().enumerate() {
                     prefetch_ahead(ds, chunk, i);
@@ -296,8 +331,7 @@ pub fn write_findings<G: Write + Send, C: Write + Send>(
                         render_geojson(&mut g, &mut g_frag, &r, f, &line, first + i > 0);
                     }
                     if want_csv {
-                        let limit = &limits[f.rule as usize];
-                        render_csv(&mut v, &mut v_frag, &r, f, &line, limit);
+                        render_csv(&mut v, &mut v_frag, &r, f, &line);
                     }
                 }
                 (g, v)
@@ -412,18 +446,17 @@ fn render_geojson(
     out.extend_from_slice(b"]]},\"properties\":");
     out.extend_from_slice(frag.school(f, |b| r.write_json_school(b)));
     let rule = f.rule as usize;
-    r.write_json_rest(out, &frag.rule_id[rule], &frag.basis[rule]);
+    r.write_json_rest(out, frag.rule(rule));
     out.push(b'}');
 }
 
-/// One finding as a CSV row (`limit`: its rule's limit as CSV text).
+/// One finding as a CSV row.
 fn render_csv(
     out: &mut Vec<u8>,
     frag: &mut Fragments,
     r: &FindingRecord<'_>,
     f: &Finding,
     line: &LineText,
-    limit: &str,
 ) {
     out.extend_from_slice(frag.school(f, |b| {
         for s in [
@@ -436,25 +469,20 @@ fn render_csv(
             b.push(b',');
         }
     }));
-    out.extend_from_slice(r.feature_type.as_bytes());
+    out.extend_from_slice(word(r.feature_type));
     out.push(b',');
     for s in [r.feature_id, r.feature_name] {
         text::csv_field(out, s);
         out.push(b',');
     }
-    let rule = f.rule as usize;
-    for word in [
-        r.category.as_bytes(),
-        &frag.rule_id[rule],
-        r.method.as_bytes(),
-        limit.as_bytes(),
-    ] {
-        out.extend_from_slice(word);
+    let rule = frag.rule(f.rule as usize);
+    for field in [word(r.category), rule.id, word(r.method), rule.limit] {
+        out.extend_from_slice(field);
         out.push(b',');
     }
     text::fixed(out, r.distance_m, 2);
     out.push(b',');
-    out.extend_from_slice(&frag.basis[rule]);
+    out.extend_from_slice(rule.basis);
     out.extend_from_slice(if r.approximate { b",true," } else { b",false," });
     out.extend_from_slice(line.from());
     out.push(b',');

@@ -35,6 +35,30 @@ pub fn json_f64(out: &mut Vec<u8>, v: f64) {
     }
 }
 
+/// A distance rounded to centimetres (`n / 100` for a whole `n`, as `round_cm` gives it) as
+/// `serde_json` writes it (`47.0`, `1.43`, `0.5`), without the general formatter: below 10⁷ the
+/// shortest decimal that reads back as the nearest f64 to `n / 100` is `n / 100` itself, trailing zeros
+/// dropped. Anything else (not such a value, negative, −0, beyond 10⁷) goes to [`json_f64`].
+pub fn json_cm(out: &mut Vec<u8>, v: f64) {
+    if (v > 0.0 || v.to_bits() == 0) && v < 1e7 {
+        // Within 10⁻⁸ of a whole number when v is n / 100; `+ 0.5` and truncation round it.
+        let n = (v * 100.0 + 0.5) as i64;
+        if n as f64 / 100.0 == v {
+            digits(out, (n / 100) as u64, 1);
+            let cents = (n % 100) as usize;
+            match (cents / 10, cents % 10) {
+                (tenths, 0) => out.extend_from_slice(&[b'.', b'0' + tenths as u8]),
+                _ => {
+                    out.push(b'.');
+                    out.extend_from_slice(&PAIRS[2 * cents..2 * cents + 2]);
+                }
+            }
+            return;
+        }
+    }
+    json_f64(out, v);
+}
+
 /// `s` as a CSV field as the `csv` crate writes it by default: quoted (quotes doubled) when it holds a
 /// comma, a quote, CR or LF.
 pub fn csv_field(out: &mut Vec<u8>, s: &str) {
@@ -278,6 +302,42 @@ mod tests {
             for w in [0, 1, 2, 7, 9, 12, 20, 21, 25] {
                 assert_eq!(s(|o| digits(o, n, w)), format!("{n:0w$}"), "{n} width {w}");
             }
+        }
+    }
+
+    /// Every centimetre from 0 to 10 km, and values that are not whole centimetres, negative, −0,
+    /// large or not finite: the bytes of `serde_json`.
+    #[test]
+    fn centimetres_equal_serde_json() {
+        let mut values: Vec<f64> = (0..=1_000_000).map(|n| n as f64 / 100.0).collect();
+        values.extend([
+            -0.0,
+            -1.5,
+            0.005,
+            1.4300000000000002,
+            123.456,
+            9_999_999.99,
+            1e7,
+            12_345_678.9,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            5e-324,
+        ]);
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        for _ in 0..100_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            values.push(((x >> 20) % 1_000_000_000) as f64 / 100.0);
+            values.push((x >> 11) as f64 / (1u64 << 53) as f64 * 300.0);
+        }
+        for v in values {
+            assert_eq!(
+                s(|o| json_cm(o, v)),
+                serde_json::to_string(&v).unwrap(),
+                "{v:e}"
+            );
         }
     }
 
