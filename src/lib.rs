@@ -20,6 +20,7 @@ pub mod gen;
 pub mod geodesy;
 pub mod http;
 pub mod index;
+mod json_bytes;
 pub mod ledger;
 pub mod load;
 pub mod measure;

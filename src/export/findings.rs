@@ -162,13 +162,14 @@ impl Fragments {
         write: impl Fn(&mut Vec<u8>, &str),
         number: impl Fn(&mut Vec<u8>, f64),
     ) -> Self {
-        let each = |text: &dyn Fn(&crate::rules::Rule) -> &str| {
+        // Each rule's piece, written once.
+        let each = |piece: &dyn Fn(&mut Vec<u8>, &crate::rules::Rule)| {
             rules
                 .rules
                 .iter()
                 .map(|r| {
                     let mut b = Vec::new();
-                    write(&mut b, text(r));
+                    piece(&mut b, r);
                     b
                 })
                 .collect()
@@ -176,17 +177,9 @@ impl Fragments {
         Fragments {
             school: None,
             school_text: Vec::new(),
-            rule_id: each(&|r| &r.id),
-            limit: rules
-                .rules
-                .iter()
-                .map(|r| {
-                    let mut b = Vec::new();
-                    number(&mut b, r.limit_m);
-                    b
-                })
-                .collect(),
-            basis: each(&|r| &r.basis),
+            rule_id: each(&|b, r| write(b, &r.id)),
+            limit: each(&|b, r| number(b, r.limit_m)),
+            basis: each(&|b, r| write(b, &r.basis)),
         }
     }
 

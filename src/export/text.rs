@@ -4,17 +4,11 @@
 
 use std::io::Write as _;
 
-/// True when `s` has a byte JSON must escape.
-fn needs_json_escape(s: &str) -> bool {
-    // A fold rather than `any`: no branch per byte (names are short, and almost never escaped).
-    s.bytes().fold(false, |acc, b| {
-        acc | (b == b'"') | (b == b'\\') | (b < 0x20)
-    })
-}
+use crate::json_bytes::{needs_escape, POW10_U64};
 
 /// `s` as a JSON string, as `serde_json` writes it.
 pub fn json_str(out: &mut Vec<u8>, s: &str) {
-    if needs_json_escape(s) {
+    if needs_escape(s) {
         // Rare: serde_json's own escaping.
         let _ = serde_json::to_writer(&mut *out, s);
     } else {
@@ -79,18 +73,6 @@ pub fn csv_field(out: &mut Vec<u8>, s: &str) {
 }
 
 const POW10: [f64; 10] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
-const POW10_U64: [u64; 10] = [
-    1,
-    10,
-    100,
-    1_000,
-    10_000,
-    100_000,
-    1_000_000,
-    10_000_000,
-    100_000_000,
-    1_000_000_000,
-];
 
 /// The two-digit decimal forms of 0..100, back to back.
 static PAIRS: [u8; 200] = {

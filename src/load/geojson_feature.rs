@@ -17,6 +17,7 @@ use super::geojson::prop_text;
 use super::geom::{Pos, RawGeom};
 use super::keys::key;
 use super::{Key, Text};
+use crate::json_bytes::{needs_escape, POW10_U64};
 
 /// A Feature's attributes (key order), raw geometry and `id` member as text.
 pub(crate) type Parts = (Vec<(Key, Text)>, RawGeom, Option<String>);
@@ -77,19 +78,6 @@ fn permute<T, I: Copy + Into<usize>>(v: &mut [T], order: &[I]) {
     }
 }
 
-/// Powers of ten up to 10⁸ as integers.
-const POW10_U64: [u64; 9] = [
-    1,
-    10,
-    100,
-    1_000,
-    10_000,
-    100_000,
-    1_000_000,
-    10_000_000,
-    100_000_000,
-];
-
 /// Eight bytes of text (the first in the lowest byte): how many of them, from the first, are ASCII digits
 /// (`k`), and the value of those `k` digits.
 ///
@@ -113,11 +101,6 @@ fn eight_digits(w: u64) -> (usize, u64) {
     let v = (v.wrapping_mul(100) + (v >> 16)) & 0x0000_ffff_0000_ffff;
     let v = (v.wrapping_mul(10_000) + (v >> 32)) & 0xffff_ffff;
     (k, v)
-}
-
-/// Would JSON escape some byte of `s` (a quote, a backslash, a control byte)?
-fn needs_escape(s: &str) -> bool {
-    s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20)
 }
 
 struct Parser<'a> {
