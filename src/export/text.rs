@@ -237,11 +237,9 @@ mod tests {
             429.496_729_57,
             429.496_729_6,
         ];
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut rng = crate::gen::rng::Rng::new(0x2545_F491_4F6C_DD1D);
         for _ in 0..200_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = rng.next_u64();
             let v = match x % 4 {
                 0 => 70.0 + (x >> 11) as f64 / (1u64 << 53) as f64 * 70.0,
                 1 => (x >> 11) as f64 / (1u64 << 53) as f64 * 300.0,
@@ -272,11 +270,9 @@ mod tests {
             u32::MAX as u64,
             u64::MAX,
         ];
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut rng = crate::gen::rng::Rng::new(0x9E37_79B9_7F4A_7C15);
         for _ in 0..20_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = rng.next_u64();
             // Every length from 1 to 20 digits.
             values.push(x >> (x % 64));
         }
@@ -306,11 +302,9 @@ mod tests {
             f64::INFINITY,
             5e-324,
         ]);
-        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut rng = crate::gen::rng::Rng::new(0x2545_F491_4F6C_DD1D);
         for _ in 0..100_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = rng.next_u64();
             values.push(((x >> 20) % 1_000_000_000) as f64 / 100.0);
             values.push((x >> 11) as f64 / (1u64 << 53) as f64 * 300.0);
         }

@@ -127,13 +127,8 @@ mod tests {
             0x22 ^ 1,
             0x5c ^ 1,
         ];
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut rng = crate::gen::rng::Rng::new(0x2545_f491_4f6c_dd1d);
+        let mut next = || rng.next_u64();
         for _ in 0..4000 {
             let len = (next() % 40) as usize;
             let rare = next() % 4;

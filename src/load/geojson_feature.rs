@@ -761,11 +761,9 @@ mod tests {
     #[test]
     fn eight_digits_equal_one_at_a_time() {
         let pool = b"0123456789/:.,]eE-+ \xfa\xff\x00\x39\x30";
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut rng = crate::gen::rng::Rng::new(0x9E37_79B9_7F4A_7C15);
         for _ in 0..200_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = rng.next_u64();
             let digits_first = (x % 9) as usize;
             let bytes: [u8; 8] = std::array::from_fn(|i| {
                 let r = (x >> (i * 6)) as usize;
@@ -812,11 +810,9 @@ mod tests {
         }
         // Fractions of every length up to 25 digits, with leading zeros, followed by each byte that can
         // end a number (or by nothing): eight digits at a time and the rest one at a time.
-        let mut y: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut rng = crate::gen::rng::Rng::new(0x2545_F491_4F6C_DD1D);
         for _ in 0..20_000 {
-            y ^= y << 13;
-            y ^= y >> 7;
-            y ^= y << 17;
+            let y = rng.next_u64();
             let len = (y % 26) as usize;
             let zeros = ((y >> 8) % 4) as usize;
             let mut fraction: String = "0".repeat(zeros.min(len));
@@ -841,11 +837,8 @@ mod tests {
             assert_eq!(p.i, number.len(), "{text}");
         }
         // Random decimals as a generator writes them.
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
         for _ in 0..20_000 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+            let x = rng.next_u64();
             let text = format!(
                 "{}{}.{:0w$}",
                 if x & 1 == 1 { "-" } else { "" },
@@ -907,13 +900,8 @@ mod tests {
             r#"{"geometry":{"coordinates":[[[[0,0],[1,0],[1,1],[0,0]]]],"type":"MultiPolygon"},"type":"Feature","properties":null,"id":7}"#,
             r#"{"type":"Feature","properties":{"k":[1,{"z":"]"}]},"geometry":{"type":"MultiLineString","coordinates":[[[1,1],[2,2,0]],[[3,3],[4,4]]]}}"#,
         ];
-        let mut x: u64 = 0x0123_4567_89AB_CDEF;
-        let mut next = |n: usize| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            (x % n as u64) as usize
-        };
+        let mut rng = crate::gen::rng::Rng::new(0x0123_4567_89AB_CDEF);
+        let mut next = |n: usize| rng.below(n);
         let alphabet = b"{}[]\",:0123456789.-+eE \\ntrufalsFx\xe4\xb8\xad\x01";
         let (mut answered, mut checked) = (0, 0);
         for round in 0..60_000 {

@@ -206,12 +206,10 @@ mod tests {
                 t.reserve(n);
             }
             let mut reference: HashMap<u64, (u32, u32)> = HashMap::new();
-            let mut x = 0x9e37_79b9_7f4a_7c15u64;
+            let mut rng = crate::gen::rng::Rng::new(0x9e37_79b9_7f4a_7c15);
             // A packed run is probed slot by slot: fewer entries there.
             for i in 0..if spread { 60_000u32 } else { 6_000 } {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
+                let x = rng.next_u64();
                 // Packed: the low bits all ones but for a few values, so every probe starts at one of
                 // the table's last slots and the run wraps round to its start.
                 let hash = if spread {

@@ -393,15 +393,8 @@ mod tests {
     /// so that the pieces' guesses often fall inside an element), or all on one line; strings hold
     /// brackets, commas, escaped quotes and escaped line breaks. With `broken`, one byte is damaged.
     fn random_array(seed: u64, layout: u8, broken: bool) -> Vec<u8> {
-        let mut x = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        let mut next = |n: u64| {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x % n
-        };
+        let mut rng = crate::gen::rng::Rng::new(seed);
+        let mut next = |n: u64| rng.next_u64() % n;
         let (nl, ind) = match layout {
             0 => ("\n", ""),
             1 => ("\n", "  "),
@@ -518,13 +511,8 @@ mod tests {
             None
         }
         let pool: &[u8] = b"{}[]\"\\\\a1 ,:\xe4\xb8\xad";
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = || {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
-            x
-        };
+        let mut rng = crate::gen::rng::Rng::new(0x9e37_79b9_7f4a_7c15);
+        let mut next = || rng.next_u64();
         let (mut ended, mut failed) = (0, 0);
         for case in 0..20000 {
             // Short and long (several 64-byte blocks); half of them without backslashes, so that the
