@@ -25,15 +25,17 @@ const TITLE: &str = "问题隐患清单 (ledger problems)";
 
 const GEOJSON: &str = "application/geo+json";
 
-fn ledger_error(e: LedgerError) -> ApiError {
-    match e {
-        LedgerError::NotFound(_) | LedgerError::ScanNotFound(_) => {
-            ApiError::not_found(e.to_string())
+impl From<LedgerError> for ApiError {
+    fn from(e: LedgerError) -> ApiError {
+        match e {
+            LedgerError::NotFound(_) | LedgerError::ScanNotFound(_) => {
+                ApiError::not_found(e.to_string())
+            }
+            LedgerError::VersionConflict { .. } => ApiError::PreconditionFailed(e.to_string()),
+            LedgerError::Step(_) => ApiError::Conflict(e.to_string()),
+            LedgerError::Invalid(_) => ApiError::bad_request(e.to_string()),
+            _ => ApiError::internal(e),
         }
-        LedgerError::VersionConflict { .. } => ApiError::PreconditionFailed(e.to_string()),
-        LedgerError::Step(_) => ApiError::Conflict(e.to_string()),
-        LedgerError::Invalid(_) => ApiError::bad_request(e.to_string()),
-        _ => ApiError::internal(e),
     }
 }
 
@@ -56,17 +58,18 @@ fn reader(
     Ok((l, who))
 }
 
-/// Runs `f` on the store in a blocking thread.
-async fn with_store<T: Send + 'static>(
+/// Runs `f` on the store in a blocking thread; its error (the ledger's own, or already an API error)
+/// becomes the API's.
+async fn with_store<T: Send + 'static, E: Into<ApiError>>(
     l: std::sync::Arc<LedgerHandle>,
-    f: impl FnOnce(&mut Ledger) -> Result<T, ApiError> + Send + 'static,
+    f: impl FnOnce(&mut Ledger) -> Result<T, E> + Send + 'static,
 ) -> Result<T, ApiError> {
     blocking(move || {
         let mut store = l
             .store
             .lock()
             .map_err(|_| ApiError::internal("the ledger lock is poisoned"))?;
-        f(&mut store)
+        f(&mut store).map_err(Into::into)
     })
     .await
 }
@@ -144,7 +147,7 @@ pub async fn problems(
         Some("json") => true,
         Some(other) => return Err(ApiError::bad_request(format!("f={other}: json or geojson"))),
     };
-    let list = with_store(l, move |s| s.problems(&f, today()).map_err(ledger_error)).await?;
+    let list = with_store(l, move |s| s.problems(&f, today())).await?;
     if plain {
         json(&list)
     } else {
@@ -163,8 +166,8 @@ pub async fn problem(
     let (l, _) = reader(&state, &headers)?;
     let id = path(id)?;
     let (p, audit) = with_store(l, move |s| {
-        let p = s.problem(id, today()).map_err(ledger_error)?;
-        Ok((p, s.audit(id).map_err(ledger_error)?))
+        let p = s.problem(id, today())?;
+        Ok::<_, LedgerError>((p, s.audit(id)?))
     })
     .await?;
     let mut r = json(&json!({"problem": p, "audit": audit}))?;
@@ -192,7 +195,7 @@ pub async fn patch(
         serde_json::from_slice(&body).map_err(|e| ApiError::bad_request(format!("body: {e}")))?;
     let expected = if_match(&headers)?;
     let p = with_store(l, move |s| {
-        let current = s.problem(id, today()).map_err(ledger_error)?;
+        let current = s.problem(id, today())?;
         if !who.role.may_edit(&current.feature_type) {
             return Err(ApiError::Forbidden(format!(
                 "role '{}' may not change {} problems",
@@ -200,8 +203,7 @@ pub async fn patch(
                 current.feature_type
             )));
         }
-        s.change(id, Some(expected), &change, &who.name)
-            .map_err(ledger_error)
+        Ok(s.change(id, Some(expected), &change, &who.name)?)
     })
     .await?;
     let mut r = json(&p)?;
@@ -219,7 +221,7 @@ pub async fn diff(
     let (l, _) = reader(&state, &headers)?;
     let q = params(q)?;
     let (from, to) = (int_param(&q, "from")?, int_param(&q, "to")?);
-    let d = with_store(l, move |s| s.diff(from, to).map_err(ledger_error)).await?;
+    let d = with_store(l, move |s| s.diff(from, to)).await?;
     json(&d)
 }
 
@@ -233,7 +235,7 @@ pub async fn overdue(
         overdue: true,
         ..ProblemFilter::default()
     };
-    let list = with_store(l, move |s| s.problems(&f, today()).map_err(ledger_error)).await?;
+    let list = with_store(l, move |s| s.problems(&f, today())).await?;
     json(&list)
 }
 
@@ -252,10 +254,7 @@ pub async fn summary(
             "since={s}: a date written YYYY-MM-DD"
         )));
     }
-    let (towns, units) = with_store(l, move |s| {
-        s.summary(today(), since.as_deref()).map_err(ledger_error)
-    })
-    .await?;
+    let (towns, units) = with_store(l, move |s| s.summary(today(), since.as_deref())).await?;
     json(&json!({"townships": towns, "units": units}))
 }
 
@@ -265,7 +264,7 @@ pub async fn scans(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let (l, _) = reader(&state, &headers)?;
-    let list = with_store(l, |s| s.scans().map_err(ledger_error)).await?;
+    let list = with_store(l, |s| s.scans()).await?;
     json(&list)
 }
 
@@ -288,7 +287,6 @@ pub async fn record_scan(
         let p = &data.published;
         let obs = ledger::observations(&p.dataset, &p.rules, &p.findings);
         s.record_scan(&p.rules.id, &inputs, &obs)
-            .map_err(ledger_error)
     })
     .await?;
     let mut r = json(&outcome)?;
@@ -328,9 +326,7 @@ pub async fn export(
         }
     };
     let bytes = with_store(l, move |s| {
-        let list = s
-            .problems(&ProblemFilter::default(), today())
-            .map_err(ledger_error)?;
+        let list = s.problems(&ProblemFilter::default(), today())?;
         match format.as_str() {
             "csv" => {
                 let mut v = Vec::new();
@@ -338,7 +334,7 @@ pub async fn export(
                 Ok(v)
             }
             "xlsx" => {
-                let audit = s.audit_all().map_err(ledger_error)?;
+                let audit = s.audit_all()?;
                 ledger::export::xlsx(&list, &audit).map_err(ApiError::internal)
             }
             _ => serde_json::to_vec(&ledger::export::geojson(&list)).map_err(ApiError::internal),
@@ -395,7 +391,7 @@ pub async fn items(
     }
     let (limit, offset) = parse_page(&q)?;
     let bbox = param(&q, "bbox").map(parse_bbox).transpose()?;
-    let list = with_store(l, move |s| s.problems(&f, today()).map_err(ledger_error)).await?;
+    let list = with_store(l, move |s| s.problems(&f, today())).await?;
     let inside = |p: &ledger::Problem| {
         bbox.is_none_or(|b| p.lon >= b[0] && p.lon <= b[2] && p.lat >= b[1] && p.lat <= b[3])
     };
@@ -426,7 +422,7 @@ pub async fn item(state: AppState, headers: HeaderMap, item: String) -> Result<R
     let id: i64 = item.parse().map_err(|_| {
         ApiError::not_found(format!("no item '{item}' in collection '{COLLECTION}'"))
     })?;
-    let p = with_store(l, move |s| s.problem(id, today()).map_err(ledger_error)).await?;
+    let p = with_store(l, move |s| s.problem(id, today())).await?;
     let version = p.version;
     let fc = ledger::export::geojson(std::slice::from_ref(&p));
     let body = serde_json::to_vec(&fc["features"][0]).map_err(ApiError::internal)?;
