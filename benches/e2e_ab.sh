@@ -27,7 +27,10 @@ esac
 mkdir -p "$WORK"
 [ -f "$WORK/venues.geojson" ] || "$B" gen --scale "$SCALE" --seed 2026 --out "$WORK" >/dev/null
 for i in $(seq "$ROUNDS"); do
-  for side in a b; do
+  # The order alternates from round to round (a b, b a, a b, …), so that neither binary always runs
+  # first (the first run of a round follows the deletion of the previous round's last files).
+  if [ $((i % 2)) = 1 ]; then sides="a b"; else sides="b a"; fi
+  for side in $sides; do
     if [ "$side" = a ]; then bin=$A; else bin=$B; fi
     out="$WORK/out-$side-$i"
     rm -rf "$out"
