@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::text;
-use crate::model::{Category, Dataset, WaterKind};
+use crate::model::{Category, Dataset, Venue, WaterKind};
 use crate::rules::RuleSet;
 use crate::scan::{FeatureType, Finding};
 
@@ -368,17 +368,19 @@ pub fn write_findings<G: Write + Send, C: Write + Send>(
 const PREFETCH_RECORD: usize = 16;
 const PREFETCH_TEXT: usize = 8;
 
+/// The venue of finding `k`, if there is one and it is a venue's.
+fn venue_at<'a>(ds: &'a Dataset, findings: &[Finding], k: usize) -> Option<&'a Venue> {
+    findings
+        .get(k)
+        .filter(|f| f.feature_type == FeatureType::Venue)
+        .and_then(|f| ds.venues.get(f.feature as usize))
+}
+
 fn prefetch_ahead(ds: &Dataset, chunk: &[Finding], i: usize) {
-    let venue = |k: usize| {
-        chunk
-            .get(k)
-            .filter(|f| f.feature_type == FeatureType::Venue)
-            .and_then(|f| ds.venues.get(f.feature as usize))
-    };
-    if let Some(v) = venue(i + PREFETCH_RECORD) {
+    if let Some(v) = venue_at(ds, chunk, i + PREFETCH_RECORD) {
         crate::mem::prefetch(v);
     }
-    if let Some(v) = venue(i + PREFETCH_TEXT) {
+    if let Some(v) = venue_at(ds, chunk, i + PREFETCH_TEXT) {
         let text = v.text_bytes();
         crate::mem::prefetch(text);
         if let Some(rest) = text.get(64..) {
@@ -524,11 +526,7 @@ pub fn summarise(ds: &Dataset, rules: &RuleSet, findings: &[Finding]) -> Summary
     let mut per_rule = vec![0usize; rules.rules.len()];
     for (i, f) in findings.iter().enumerate() {
         // Venues are met in no memory order: ask for the record a few findings ahead.
-        if let Some(v) = findings
-            .get(i + PREFETCH_RECORD)
-            .filter(|g| g.feature_type == FeatureType::Venue)
-            .and_then(|g| ds.venues.get(g.feature as usize))
-        {
+        if let Some(v) = venue_at(ds, findings, i + PREFETCH_RECORD) {
             crate::mem::prefetch(v);
         }
         let e = per[f.school as usize].get_or_insert_with(|| {

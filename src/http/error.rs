@@ -7,6 +7,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::ledger::LedgerError;
+
 /// An API error.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
@@ -46,6 +48,22 @@ pub enum ApiError {
     /// 500: the detail is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+/// A ledger error as the API answers it: unknown problem or scan 404, stale version 412, a step the
+/// workflow does not allow 409, an invalid change 400, anything else 500.
+impl From<LedgerError> for ApiError {
+    fn from(e: LedgerError) -> ApiError {
+        match e {
+            LedgerError::NotFound(_) | LedgerError::ScanNotFound(_) => {
+                ApiError::not_found(e.to_string())
+            }
+            LedgerError::VersionConflict { .. } => ApiError::PreconditionFailed(e.to_string()),
+            LedgerError::Step(_) => ApiError::Conflict(e.to_string()),
+            LedgerError::Invalid(_) => ApiError::bad_request(e.to_string()),
+            _ => ApiError::internal(e),
+        }
+    }
 }
 
 #[derive(Serialize)]

@@ -403,18 +403,13 @@ impl<'a> Parser<'a> {
             // check has seen their names.
             let mut all: Vec<(Key, Text)> = Vec::with_capacity(12);
             let mut same = true;
-            // `members`, with each name first compared as it stands in the file with the one expected.
-            self.eat(b'{')?;
-            let mut more = self.peek()? != b'}';
-            if !more {
-                self.i += 1;
-            }
-            while more {
+            // Each name first compared as it stands in the file with the one expected.
+            self.object(|p| {
                 let expected = last.names.get(all.len()).filter(|_| same);
                 let k = match expected {
-                    Some(&kept) if self.plain_string(kept) => Cow::Borrowed(kept),
+                    Some(&kept) if p.plain_string(kept) => Cow::Borrowed(kept),
                     _ => {
-                        let name = self.string()?;
+                        let name = p.string()?;
                         match expected {
                             Some(&kept) if kept == name => Cow::Borrowed(kept),
                             _ => {
@@ -424,10 +419,10 @@ impl<'a> Parser<'a> {
                         }
                     }
                 };
-                self.eat(b':')?;
-                all.push((k, self.text()?.unwrap_or_default()));
-                more = self.next_or_close(b'}')?;
-            }
+                p.eat(b':')?;
+                all.push((k, p.text()?.unwrap_or_default()));
+                Some(())
+            })?;
             if same && all.len() == last.names.len() {
                 permute(&mut all, &last.order);
             } else if all.len() > LastNames::MAX {
@@ -523,15 +518,22 @@ impl<'a> Parser<'a> {
         &mut self,
         mut member: impl FnMut(&mut Self, Cow<'a, str>) -> Option<()>,
     ) -> Option<()> {
+        self.object(|p| {
+            let key = p.string()?;
+            p.eat(b':')?;
+            member(p, key)
+        })
+    }
+
+    /// An object's braces and commas: `member` reads each whole member (key, colon and value) in turn.
+    fn object(&mut self, mut member: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
         self.eat(b'{')?;
         if self.peek()? == b'}' {
             self.i += 1;
             return Some(());
         }
         loop {
-            let key = self.string()?;
-            self.eat(b':')?;
-            member(self, key)?;
+            member(self)?;
             if !self.next_or_close(b'}')? {
                 return Some(());
             }

@@ -25,20 +25,6 @@ const TITLE: &str = "问题隐患清单 (ledger problems)";
 
 const GEOJSON: &str = "application/geo+json";
 
-impl From<LedgerError> for ApiError {
-    fn from(e: LedgerError) -> ApiError {
-        match e {
-            LedgerError::NotFound(_) | LedgerError::ScanNotFound(_) => {
-                ApiError::not_found(e.to_string())
-            }
-            LedgerError::VersionConflict { .. } => ApiError::PreconditionFailed(e.to_string()),
-            LedgerError::Step(_) => ApiError::Conflict(e.to_string()),
-            LedgerError::Invalid(_) => ApiError::bad_request(e.to_string()),
-            _ => ApiError::internal(e),
-        }
-    }
-}
-
 /// The ledger and the caller, who must be allowed to read it.
 fn reader(
     state: &AppState,
