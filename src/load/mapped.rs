@@ -38,17 +38,7 @@ impl FileBytes {
         // SAFETY: the mapping is read-only; like every reader of a file, this one assumes that nobody
         // truncates or rewrites the file while it is being read.
         let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| LoadError::io(path, e))?;
-        // Map every page at once (one call instead of a page fault per 4 KiB; Linux 5.14 and later,
-        // else the pages fault in as they are read).
-        #[cfg(any(target_os = "linux", target_os = "android"))]
-        // SAFETY: `map` is a valid mapping of `map.len()` bytes; the advice does not change its contents.
-        unsafe {
-            libc::madvise(
-                map.as_ptr() as *mut libc::c_void,
-                map.len(),
-                libc::MADV_POPULATE_READ,
-            )
-        };
+        populate(&map);
         Ok(FileBytes::Mapped(map))
     }
 
@@ -64,6 +54,38 @@ impl FileBytes {
             }
         }
     }
+}
+
+/// Maps every page of `map` at once (a call per thread instead of a page fault per 4 KiB; Linux 5.14
+/// and later, else the pages fault in as they are read). Each thread maps its own share of the pages:
+/// one thread alone took about 20 ms for the 86 MB of the generated city's venues.
+fn populate(map: &memmap2::Mmap) {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    {
+        use rayon::prelude::*;
+        let page = page_size();
+        let pages = map.len().div_ceil(page);
+        let share = pages.div_ceil(rayon::current_num_threads().max(1)).max(1) * page;
+        let base = map.as_ptr() as usize;
+        (0..map.len().div_ceil(share))
+            .into_par_iter()
+            .for_each(|k| {
+                let from = k * share;
+                let len = share.min(map.len() - from);
+                // SAFETY: `from..from + len` lies within the mapping of `map.len()` bytes, and `from` is a
+                // multiple of the page size (so the address is page-aligned, as madvise requires); the
+                // advice does not change the mapping's contents.
+                unsafe {
+                    libc::madvise(
+                        (base + from) as *mut libc::c_void,
+                        len,
+                        libc::MADV_POPULATE_READ,
+                    )
+                };
+            });
+    }
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let _ = map;
 }
 
 impl std::ops::Deref for FileBytes {

@@ -529,19 +529,26 @@ pub fn load_all(
     let mut gate_files: Vec<(usize, Vec<(String, Gate)>)> = Vec::new();
     // The position of the first input known to have failed.
     let failed = AtomicUsize::new(usize::MAX);
-    let read: Vec<Result<(FileReport, Items), LoadError>> = inputs
-        .par_iter()
-        .enumerate()
+    // The largest file first: its thread starts on it at once, and the small files are left for the
+    // other threads to take, filling the gaps of the large file's one-thread steps (mapping it, the
+    // table of its ids) instead of delaying its start.
+    let mut order: Vec<usize> = (0..inputs.len()).collect();
+    order.sort_by_key(|&i| {
+        std::cmp::Reverse(std::fs::metadata(&inputs[i].path).map_or(0, |m| m.len()))
+    });
+    let mut read: Vec<(usize, Result<(FileReport, Items), LoadError>)> = order
+        .into_par_iter()
         .with_max_len(1)
-        .map(|(i, input)| {
-            let read = read_input(input, opts, &|| failed.load(Ordering::Relaxed) < i);
+        .map(|i| {
+            let read = read_input(&inputs[i], opts, &|| failed.load(Ordering::Relaxed) < i);
             if read.is_err() {
                 failed.fetch_min(i, Ordering::Relaxed);
             }
-            read
+            (i, read)
         })
         .collect();
-    for r in read {
+    read.sort_by_key(|&(i, _)| i);
+    for (_, r) in read {
         let (report, items) = r?;
         match items {
             Items::Schools(schools) => append(&mut ds.schools, schools),

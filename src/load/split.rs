@@ -36,10 +36,16 @@ fn skip_container(b: &[u8], start: usize) -> Option<usize> {
     // All ones while inside a string at the end of the previous block.
     let mut carry = 0u64;
     while i < b.len() {
-        let mut block = [b' '; 64];
-        let n = (b.len() - i).min(64);
-        block[..n].copy_from_slice(&b[i..i + n]);
-        let m = Masks::of(&block);
+        // A whole block is read in place; only the file's last, short one is copied (padded with
+        // spaces, which are none of the bytes looked for).
+        let m = match b.get(i..i + 64) {
+            Some(whole) => Masks::of(whole.try_into().expect("64 bytes")),
+            None => {
+                let mut block = [b' '; 64];
+                block[..b.len() - i].copy_from_slice(&b[i..]);
+                Masks::of(&block)
+            }
+        };
         if m.backslash != 0 {
             return skip_container_bytes(b, start);
         }
@@ -88,13 +94,16 @@ impl Masks {
             // 64-byte block (an unaligned load).
             unsafe {
                 let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast());
-                let eq = |c: u8| {
+                // `[` and `{` differ only in bit 0x20, and so do `]` and `}`: with it set, one
+                // comparison finds both (no other byte becomes `{` or `}` that way).
+                let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
+                let eq = |v: __m128i, c: u8| {
                     _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8))) as u16 as u64
                 };
-                m.quote |= eq(b'"') << (16 * k);
-                m.backslash |= eq(b'\\') << (16 * k);
-                m.open |= (eq(b'{') | eq(b'[')) << (16 * k);
-                m.close |= (eq(b'}') | eq(b']')) << (16 * k);
+                m.quote |= eq(v, b'"') << (16 * k);
+                m.backslash |= eq(v, b'\\') << (16 * k);
+                m.open |= eq(folded, b'{') << (16 * k);
+                m.close |= eq(folded, b'}') << (16 * k);
             }
         }
         m
