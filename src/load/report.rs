@@ -480,13 +480,12 @@ enum Items {
     Gates(Vec<(String, Gate)>),
 }
 
+/// What reading one layer file gave.
+type FileRead = Result<(FileReport, Items), LoadError>;
+
 /// Reads one layer file: its report (counts included) and its items. `stop`: asked between batches;
 /// true once reading this file is of no use.
-fn read_input(
-    input: &Input,
-    opts: &LoadOptions,
-    stop: &(dyn Fn() -> bool + Sync),
-) -> Result<(FileReport, Items), LoadError> {
+fn read_input(input: &Input, opts: &LoadOptions, stop: &(dyn Fn() -> bool + Sync)) -> FileRead {
     Ok(match input.layer {
         LayerKind::Schools => {
             let (mut report, schools) = read_built(input, opts, build::school, stop)?;
@@ -536,7 +535,7 @@ pub fn load_all(
     order.sort_by_key(|&i| {
         std::cmp::Reverse(std::fs::metadata(&inputs[i].path).map_or(0, |m| m.len()))
     });
-    let mut read: Vec<(usize, Result<(FileReport, Items), LoadError>)> = order
+    let mut read: Vec<(usize, FileRead)> = order
         .into_par_iter()
         .with_max_len(1)
         .map(|i| {
