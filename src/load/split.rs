@@ -94,16 +94,15 @@ impl Masks {
             // 64-byte block (an unaligned load).
             unsafe {
                 let v = _mm_loadu_si128(block.as_ptr().add(16 * k).cast());
-                // `[` and `{` differ only in bit 0x20, and so do `]` and `}`: with it set, one
-                // comparison finds both (no other byte becomes `{` or `}` that way).
-                let folded = _mm_or_si128(v, _mm_set1_epi8(0x20));
-                let eq = |v: __m128i, c: u8| {
+                // (The compiler turns each pair of bracket comparisons into one: `[` and `{`, `]` and
+                // `}` differ only in bit 0x20.)
+                let eq = |c: u8| {
                     _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c as i8))) as u16 as u64
                 };
-                m.quote |= eq(v, b'"') << (16 * k);
-                m.backslash |= eq(v, b'\\') << (16 * k);
-                m.open |= eq(folded, b'{') << (16 * k);
-                m.close |= eq(folded, b'}') << (16 * k);
+                m.quote |= eq(b'"') << (16 * k);
+                m.backslash |= eq(b'\\') << (16 * k);
+                m.open |= (eq(b'{') | eq(b'[')) << (16 * k);
+                m.close |= (eq(b'}') | eq(b']')) << (16 * k);
             }
         }
         m
