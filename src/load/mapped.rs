@@ -65,7 +65,7 @@ fn populate(map: &memmap2::Mmap) {
         use rayon::prelude::*;
         let page = page_size();
         let pages = map.len().div_ceil(page);
-        let share = pages.div_ceil(rayon::current_num_threads().max(1)).max(1) * page;
+        let share = pages.div_ceil(rayon::current_num_threads()).max(1) * page;
         let base = map.as_ptr() as usize;
         (0..map.len().div_ceil(share))
             .into_par_iter()
